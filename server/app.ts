@@ -1,0 +1,56 @@
+// createApp(deps): the Express application, with no knowledge of how its database was opened.
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type pg from 'pg';
+import type { Config } from './config.ts';
+import type { Engine } from './db/database.ts';
+import { ApiRegistry } from './http/api-registry.ts';
+import { authRoutes } from './http/auth.routes.ts';
+import { apiNotFound, errorHandler } from './http/error-handler.ts';
+import { facilityRoutes } from './http/facilities.routes.ts';
+import { gridRoutes } from './http/grids.routes.ts';
+import { healthRoutes } from './http/health.routes.ts';
+import { regionRoutes } from './http/regions.routes.ts';
+import { sessionMiddleware } from './http/session.ts';
+
+export interface AppDeps {
+  pool: pg.Pool;
+  engine: Engine;
+  config: Config;
+  /** Built client (vite build output) to serve at /, if present. */
+  clientDir?: string;
+  logError?: (error: unknown) => void;
+}
+
+export interface App {
+  app: Express;
+  api: ApiRegistry;
+}
+
+export function createApp(deps: AppDeps): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '2mb' }));
+  app.use('/api', sessionMiddleware(deps.pool));
+
+  const router = express.Router();
+  const api = new ApiRegistry(router);
+  healthRoutes(api, deps);
+  authRoutes(api, deps);
+  regionRoutes(api, deps);
+  gridRoutes(api, deps);
+  facilityRoutes(api, deps);
+  app.use(router);
+  app.use('/api', apiNotFound);
+
+  const clientDir = deps.clientDir;
+  if (clientDir && fs.existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // Client-side routes (/, /screen, /plan) all get the app shell.
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+  }
+  app.use(errorHandler(deps.logError ?? ((error) => console.error(error))));
+  return { app, api };
+}

@@ -1,0 +1,81 @@
+// Reads of territorial and sector grids: the GeoJSON layer, one grid's detail, its occupants.
+import type pg from 'pg';
+import type { GridDetail, GridFeatureCollection, GridListQuery } from '../../shared/grids.ts';
+import { gridInRegionSql, gridInScopeSql, type Scope } from '../domain/scope.ts';
+import { areaGeoJsonSql } from './geojson-sql.ts';
+import { SqlParams } from './sql-params.ts';
+
+const gridPropertiesSql = (g: string): string => `json_build_object(
+  'id', ${g}.id, 'code', ${g}.code, 'name', ${g}.name, 'kind', ${g}.kind, 'sectorKind', ${g}.sector_kind,
+  'villageCode', ${g}.village_code, 'townshipCode', left(${g}.village_code, 9),
+  'workerIds', coalesce((SELECT json_agg(a.worker_id ORDER BY a.worker_id) FROM grid_worker_assignments a
+                         WHERE a.grid_id = ${g}.id), '[]'::json),
+  'revision', ${g}.revision, 'synthetic', ${g}.synthetic)`;
+
+export async function listGridFeatures(
+  pool: pg.Pool,
+  query: GridListQuery,
+  scope: Scope,
+): Promise<GridFeatureCollection> {
+  const params = new SqlParams();
+  const where = [gridInScopeSql('g', scope, params)];
+  if (query.kind) where.push(`g.kind = ${params.add(query.kind)}`);
+  if (query.region) where.push(gridInRegionSql('g', query.region, params));
+  if (query.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = query.bbox;
+    where.push(
+      `g.geom && ST_MakeEnvelope(${params.add(minLon)}, ${params.add(minLat)}, ${params.add(maxLon)}, ${params.add(maxLat)}, 4326)`,
+    );
+  }
+  const { rows } = await pool.query<{ fc: GridFeatureCollection }>(
+    `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+       'type', 'Feature', 'id', g.id, 'geometry', ${areaGeoJsonSql('g.geom')}, 'properties', ${gridPropertiesSql('g')}
+     ) ORDER BY g.kind DESC, g.code), '[]'::json)) AS fc
+     FROM grids g WHERE ${where.join(' AND ')}`,
+    params.values,
+  );
+  return rows[0]!.fc;
+}
+
+/** Whether a grid exists (null) and whether the scope allows it. */
+export async function gridAccess(
+  pool: pg.Pool,
+  id: number,
+  scope: Scope,
+): Promise<'missing' | 'denied' | 'allowed'> {
+  const params = new SqlParams();
+  const idParam = params.add(id);
+  const { rows } = await pool.query<{ allowed: boolean }>(
+    `SELECT ${gridInScopeSql('g', scope, params)} AS allowed FROM grids g WHERE g.id = ${idParam}`,
+    params.values,
+  );
+  if (!rows[0]) return 'missing';
+  return rows[0].allowed ? 'allowed' : 'denied';
+}
+
+export async function getGridDetail(pool: pg.Pool, id: number): Promise<GridDetail | null> {
+  const { rows } = await pool.query<{ detail: GridDetail }>(
+    `SELECT json_build_object(
+       'grid', (${gridPropertiesSql('g')})::jsonb || jsonb_build_object(
+          'villageName', v.name, 'townshipName', t.name,
+          'areaKm2', round((ST_Area(g.geom::geography) / 1e6)::numeric, 3)),
+       'workers', coalesce((SELECT json_agg(json_build_object('id', w.id, 'code', w.code, 'name', w.name,
+            'phone', w.phone, 'role', a.role, 'primary', w.grid_id = g.id) ORDER BY w.grid_id <> g.id, a.role, w.id)
+          FROM grid_worker_assignments a JOIN grid_workers w ON w.id = a.worker_id WHERE a.grid_id = g.id), '[]'::json),
+       'counts', (SELECT json_build_object(
+            'residents', count(*) FILTER (WHERE o.kind = 'resident' AND o.status <> 'left'),
+            'arrivals', count(*) FILTER (WHERE o.kind = 'arrival' AND o.status <> 'left'),
+            'green', count(*) FILTER (WHERE o.health_code = 'green' AND o.status <> 'left'),
+            'yellow', count(*) FILTER (WHERE o.health_code = 'yellow' AND o.status <> 'left'),
+            'red', count(*) FILTER (WHERE o.health_code = 'red' AND o.status <> 'left'),
+            'isolated', count(*) FILTER (WHERE o.status = 'isolated'),
+            'addresses', (SELECT count(*) FROM addresses ad WHERE ad.grid_id = g.id),
+            'checkpoints', (SELECT count(*) FROM checkpoints c WHERE c.grid_id = g.id))
+          FROM occupants o WHERE o.grid_id = g.id)
+     ) AS detail
+     FROM grids g LEFT JOIN regions v ON v.code = g.village_code LEFT JOIN regions t ON t.code = v.parent_code
+     WHERE g.id = $1`,
+    [id],
+  );
+  return rows[0]?.detail ?? null;
+}

@@ -1,0 +1,60 @@
+// Wiring only: config → database (migrated, dataset loaded) → HTTP server on one port.
+import http from 'node:http';
+import path from 'node:path';
+import { createApp } from './app.ts';
+import { loadConfig, projectRoot } from './config.ts';
+import { bootstrapDatabase } from './db/bootstrap.ts';
+import { listUsernames } from './db/users.repo.ts';
+
+const log = (line: string): void => console.log(`[grid-console] ${line}`);
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfig();
+  const { db } = await bootstrapDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    schema: config.DB_SCHEMA,
+    seed: config.DATASET_SEED,
+    scale: config.DATASET_SCALE,
+    demoPassword: config.DEMO_PASSWORD,
+    log,
+  });
+
+  const { app } = createApp({
+    pool: db.pool,
+    engine: db.engine,
+    config,
+    clientDir: path.join(projectRoot, 'dist', 'client'),
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+
+  log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s on the ${db.engine} engine`);
+  log(`console:  http://${host}:${port}/`);
+  log(`API:      http://${host}:${port}/api/health  ·  http://${host}:${port}/api/openapi.json`);
+  log(`demo logins (password "${config.DEMO_PASSWORD}"; synthetic data):`);
+  for (const user of await listUsernames(db.pool))
+    log(`  ${user.username.padEnd(11)} ${user.role.padEnd(12)} ${user.displayName}`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    server.closeAllConnections();
+    server.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('[grid-console] failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+// The one error shape every HTTP route and socket ack uses, and the codes it may carry.
+import { z } from 'zod';
+
+export const ErrorCode = {
+  validation: 'validation_failed',
+  invalidGeometry: 'invalid_geometry',
+  notFound: 'not_found',
+  unauthenticated: 'unauthenticated',
+  forbidden: 'forbidden',
+  badCredentials: 'bad_credentials',
+  conflict: 'conflict',
+  payloadTooLarge: 'payload_too_large',
+  internal: 'internal_error',
+  unavailable: 'unavailable',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ValidationIssue = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+  code: z.string().optional(),
+});
+export type ValidationIssue = z.infer<typeof ValidationIssue>;
+
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(ValidationIssue).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;

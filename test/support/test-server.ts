@@ -1,0 +1,102 @@
+// Starts the real app (createApp) on port 0 against a test schema, with per-role HTTP clients.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { UserRole } from '../../shared/domain.ts';
+import { demoPassword, type TestDb } from './test-db.ts';
+
+export interface TestResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestClient {
+  get<T = unknown>(path: string): Promise<TestResponse<T>>;
+  post<T = unknown>(path: string, body?: unknown, init?: { raw?: string }): Promise<TestResponse<T>>;
+  cookie: string | undefined;
+}
+
+export interface TestServer {
+  baseUrl: string;
+  anonymous: TestClient;
+  as(role: UserRole | string): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+const usernameOfRole: Record<string, string> = {
+  commander: 'commander',
+  dispatcher: 'dispatcher',
+  planner: 'planner',
+  grid_worker: 'gridworker',
+  screen: 'screen',
+};
+
+export async function startTestServer(db: TestDb, options: { clientDir?: string } = {}): Promise<TestServer> {
+  const config = loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: demoPassword });
+  const { app } = createApp({
+    pool: db.pool,
+    engine: db.engine,
+    config,
+    clientDir: options.clientDir,
+    logError: () => undefined,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const client = (cookie?: string): TestClient => {
+    const request = async <T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      raw?: string,
+    ): Promise<TestResponse<T>> => {
+      const headers: Record<string, string> = {};
+      if (cookie) headers.cookie = cookie;
+      if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(baseUrl + path, {
+        method,
+        headers,
+        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: parsed as T, headers: res.headers };
+    };
+    return {
+      cookie,
+      get: (path) => request('GET', path),
+      post: (path, body, init) => request('POST', path, body, init?.raw),
+    };
+  };
+
+  const sessions = new Map<string, TestClient>();
+  return {
+    baseUrl,
+    anonymous: client(),
+    async as(role) {
+      const cached = sessions.get(role);
+      if (cached) return cached;
+      const username = usernameOfRole[role] ?? role;
+      const res = await client().post('/api/auth/login', { username, password: demoPassword });
+      if (res.status !== 200)
+        throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const cookie = res.headers.get('set-cookie')?.split(';')[0];
+      const logged = client(cookie);
+      sessions.set(role, logged);
+      return logged;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
