@@ -5,6 +5,9 @@ import express, { type Express } from 'express';
 import type pg from 'pg';
 import type { Config } from './config.ts';
 import type { Engine } from './db/database.ts';
+import type { Assigner } from './domain/assigner.ts';
+import { addressRoutes } from './http/addresses.routes.ts';
+import { arrivalRoutes, csvBodyParser } from './http/arrivals.routes.ts';
 import { ApiRegistry } from './http/api-registry.ts';
 import { authRoutes } from './http/auth.routes.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
@@ -18,6 +21,8 @@ export interface AppDeps {
   pool: pg.Pool;
   engine: Engine;
   config: Config;
+  /** Point and address → grid, in memory (see server/spatial and server/domain/assigner.ts). */
+  assigner: Assigner;
   /** Built client (vite build output) to serve at /, if present. */
   clientDir?: string;
   logError?: (error: unknown) => void;
@@ -32,6 +37,7 @@ export function createApp(deps: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use('/api/arrivals/import', csvBodyParser);
   app.use(express.json({ limit: '2mb' }));
   app.use('/api', sessionMiddleware(deps.pool));
 
@@ -42,6 +48,8 @@ export function createApp(deps: AppDeps): App {
   regionRoutes(api, deps);
   gridRoutes(api, deps);
   facilityRoutes(api, deps);
+  addressRoutes(api, deps);
+  arrivalRoutes(api, deps);
   app.use(router);
   app.use('/api', apiNotFound);
 

@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { loadConfig, projectRoot } from './config.ts';
+import { loadAssigner } from './db/assigner.repo.ts';
 import { bootstrapDatabase } from './db/bootstrap.ts';
 import { listUsernames } from './db/users.repo.ts';
 
@@ -21,10 +22,15 @@ async function main(): Promise<void> {
     log,
   });
 
+  const assigner = await loadAssigner(db.pool);
+  log(
+    `grid index (revision ${assigner.revision}) and ${assigner.addresses.size.toLocaleString('en')} addresses in memory`,
+  );
   const { app } = createApp({
     pool: db.pool,
     engine: db.engine,
     config,
+    assigner,
     clientDir: path.join(projectRoot, 'dist', 'client'),
   });
   const server = http.createServer(app);

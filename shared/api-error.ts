@@ -12,6 +12,10 @@ export const ErrorCode = {
   payloadTooLarge: 'payload_too_large',
   internal: 'internal_error',
   unavailable: 'unavailable',
+  addressUnresolved: 'address_unresolved',
+  outsideCounty: 'outside_county',
+  invalidArrivalTime: 'invalid_arrival_time',
+  invalidCsv: 'invalid_csv',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -27,6 +31,8 @@ export const ApiError = z.object({
     code: z.string(),
     message: z.string(),
     issues: z.array(ValidationIssue).optional(),
+    /** Machine-readable context, e.g. address candidates or the nearest grid. */
+    details: z.record(z.string(), z.unknown()).optional(),
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;

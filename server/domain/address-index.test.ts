@@ -22,6 +22,8 @@ beforeAll(() => {
           township,
           village,
           gridId: id % 7,
+          lon: 121,
+          lat: 29,
         });
         addresses.push({
           id: id++,
@@ -29,6 +31,8 @@ beforeAll(() => {
           township,
           village,
           gridId: id % 7,
+          lon: 121,
+          lat: 29,
         });
       }
     }

@@ -6,10 +6,13 @@ import { normalizeAddress } from './address-normalize.ts';
 export interface IndexedAddress {
   id: number;
   text: string;
-  /** Township and village names, stripped to build the prefix-free lookup keys. */
+  /** Township and village names as written in addresses (九峰村, not 九峰村委会), stripped to build the
+   *  prefix-free lookup keys. */
   township: string;
   village: string;
   gridId: number;
+  lon: number;
+  lat: number;
 }
 
 export type AddressMatchKind = 'exact' | 'prefix' | 'contains' | 'fuzzy';
@@ -18,6 +21,8 @@ export interface AddressCandidate {
   id: number;
   text: string;
   gridId: number;
+  lon: number;
+  lat: number;
   /** 1 = exact; 0 < score < 1 otherwise, comparable across kinds. */
   score: number;
   match: AddressMatchKind;
@@ -93,6 +98,14 @@ export class AddressIndex {
     return this.rows.length;
   }
 
+  /** Moves addresses to other grids (after a boundary change), keyed by address id. */
+  reassign(moves: ReadonlyMap<number, number>): void {
+    for (const row of this.rows) {
+      const gridId = moves.get(row.id);
+      if (gridId !== undefined) row.gridId = gridId;
+    }
+  }
+
   /** The registry text without its township, and without township and village, are exact keys too. */
   private lookupKeys(text: string, address: IndexedAddress): string[] {
     const township = normalizeAddress(address.township);
@@ -109,7 +122,15 @@ export class AddressIndex {
 
   private candidate(row: number, score: number, match: AddressMatchKind): AddressCandidate {
     const address = this.rows[row]!;
-    return { id: address.id, text: address.text, gridId: address.gridId, score, match };
+    return {
+      id: address.id,
+      text: address.text,
+      gridId: address.gridId,
+      lon: address.lon,
+      lat: address.lat,
+      score,
+      match,
+    };
   }
 
   /** The one registry address this text names, if exactly one. */

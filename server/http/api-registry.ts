@@ -25,6 +25,8 @@ export interface RouteSpec<
   query?: Q;
   params?: P;
   body?: B;
+  /** A non-JSON body (e.g. text/csv) the handler reads from `req.body` itself. */
+  bodyContentType?: string;
   response: R;
   status?: number;
 }
@@ -36,6 +38,7 @@ export interface RouteInput<Q, P, B> {
   /** Present on every route that is not public. */
   user: SessionUser;
   req: Request;
+  /** To answer with another success status than the route's, set `res.locals.status`. */
   res: Response;
 }
 
@@ -85,7 +88,7 @@ export class ApiRegistry {
       } as RouteInput<Out<Q>, Out<P>, Out<B>>;
       const result = await handler(input);
       if (res.headersSent) return;
-      res.status(spec.status ?? 200).json(result);
+      res.status((res.locals.status as number | undefined) ?? spec.status ?? 200).json(result);
     });
   }
 
@@ -126,6 +129,14 @@ export class ApiRegistry {
         tags: [route.tag],
         'x-roles': route.roles,
         ...(parameters.length ? { parameters } : {}),
+        ...(route.bodyContentType
+          ? {
+              requestBody: {
+                required: true,
+                content: { [route.bodyContentType]: { schema: { type: 'string' } } },
+              },
+            }
+          : {}),
         ...(route.body
           ? {
               requestBody: {

@@ -26,6 +26,7 @@ function classify(error: unknown): { status: number; body: ApiError } {
           code: error.code,
           message: error.message,
           ...(error.issues ? { issues: error.issues } : {}),
+          ...(error.details ? { details: error.details } : {}),
         },
       },
     };

@@ -7,6 +7,7 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: ValidationIssue[],
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

@@ -3,6 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
+import { loadAssigner } from '../../server/db/assigner.repo.ts';
+import type { Assigner } from '../../server/domain/assigner.ts';
 import type { UserRole } from '../../shared/domain.ts';
 import { demoPassword, type TestDb } from './test-db.ts';
 
@@ -14,12 +16,17 @@ export interface TestResponse<T = unknown> {
 
 export interface TestClient {
   get<T = unknown>(path: string): Promise<TestResponse<T>>;
-  post<T = unknown>(path: string, body?: unknown, init?: { raw?: string }): Promise<TestResponse<T>>;
+  post<T = unknown>(
+    path: string,
+    body?: unknown,
+    init?: { raw?: string | Uint8Array; contentType?: string },
+  ): Promise<TestResponse<T>>;
   cookie: string | undefined;
 }
 
 export interface TestServer {
   baseUrl: string;
+  assigner: Assigner;
   anonymous: TestClient;
   as(role: UserRole | string): Promise<TestClient>;
   close(): Promise<void>;
@@ -35,10 +42,12 @@ const usernameOfRole: Record<string, string> = {
 
 export async function startTestServer(db: TestDb, options: { clientDir?: string } = {}): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: demoPassword });
+  const assigner = await loadAssigner(db.pool);
   const { app } = createApp({
     pool: db.pool,
     engine: db.engine,
     config,
+    assigner,
     clientDir: options.clientDir,
     logError: () => undefined,
   });
@@ -51,15 +60,16 @@ export async function startTestServer(db: TestDb, options: { clientDir?: string 
       method: string,
       path: string,
       body?: unknown,
-      raw?: string,
+      raw?: string | Uint8Array,
+      contentType = 'application/json',
     ): Promise<TestResponse<T>> => {
       const headers: Record<string, string> = {};
       if (cookie) headers.cookie = cookie;
-      if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+      if (body !== undefined || raw !== undefined) headers['content-type'] = contentType;
       const res = await fetch(baseUrl + path, {
         method,
         headers,
-        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+        body: (raw as BodyInit | undefined) ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
       const text = await res.text();
       let parsed: unknown = text;
@@ -73,13 +83,14 @@ export async function startTestServer(db: TestDb, options: { clientDir?: string 
     return {
       cookie,
       get: (path) => request('GET', path),
-      post: (path, body, init) => request('POST', path, body, init?.raw),
+      post: (path, body, init) => request('POST', path, body, init?.raw, init?.contentType),
     };
   };
 
   const sessions = new Map<string, TestClient>();
   return {
     baseUrl,
+    assigner,
     anonymous: client(),
     async as(role) {
       const cached = sessions.get(role);

@@ -1,0 +1,466 @@
+// Benchmark of the territorial assignment engine (server/spatial) against turf baselines, in one run on
+// the same random points per dataset: engine bulk and single-point throughput, worker pool throughput,
+// naive turf loop (time-boxed, extrapolated), flatbush candidates + turf, ratios, build times, memory.
+//
+//   node --import tsx bench/assign-engine.ts
+//   BENCH_CONFIGS=tiantai-674,province-60k-100v BENCH_POINTS=1000000 node --import tsx bench/assign-engine.ts
+//
+// A PostGIS spatial join will be compared here later: pass `postgisSpatialJoin` to runAssignBench
+// (see the POSTGIS HOOK below). Nothing here connects to a database.
+import { booleanPointInPolygon } from '@turf/turf';
+import Flatbush from 'flatbush';
+import type { FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { GridIndex } from '../server/spatial/grid-index.ts';
+import { packGrids } from '../server/spatial/packed-grids.ts';
+import type { GridInput } from '../server/spatial/packed-grids.ts';
+import { createSpatialWorker, createSpatialWorkerPool } from '../server/spatial/spatial-worker.ts';
+import { seededRandom, voronoiPartition } from '../server/spatial/testing/synthetic-partition.ts';
+import type { BBox } from '../server/spatial/testing/synthetic-partition.ts';
+
+// ---------------------------------------------------------------------------------------------------
+// POSTGIS HOOK. To be implemented by the DB side: run `SELECT ... FROM points JOIN grids ON
+// ST_Contains(...)` (or ST_Covers) for the same grids and points and return the territorial grid id per
+// point (-1 = none). The bench times the whole call and reports points/s, the ratio to the engine and
+// how many ids agree with the engine.
+// ---------------------------------------------------------------------------------------------------
+export type PostgisSpatialJoin = (input: {
+  dataset: string;
+  grids: readonly GridInput[];
+  xs: Float64Array;
+  ys: Float64Array;
+}) => Promise<Int32Array>;
+
+export interface AssignBenchOptions {
+  /** Random points per dataset (default 1,000,000). */
+  points?: number;
+  /** Dataset names to run (default: all). */
+  datasets?: string[];
+  /** Time box for the naive turf loop, seconds (default 3). */
+  naiveSeconds?: number;
+  /** Time box for flatbush + turf, seconds (default 20; the full point set when it fits). */
+  flatbushSeconds?: number;
+  /** Worker threads for the pool measurement (default min(2, cores)). */
+  workers?: number;
+  /** POSTGIS HOOK: optional; not measured when absent. */
+  postgisSpatialJoin?: PostgisSpatialJoin;
+}
+
+export interface AssignBenchResult {
+  dataset: string;
+  grids: number;
+  verticesPerGrid: number;
+  points: number;
+  engine: number;
+  engineSinglePoint: number;
+  pool: number | null;
+  poolThreads: number;
+  naive: number;
+  naiveMeasured: number;
+  flatbushTurf: number;
+  flatbushMeasured: number;
+  flatbushDisagreements: number;
+  postgis: number | null;
+  buildMs: number;
+  packMs: number;
+  workerBuildMs: number;
+  workerRoundTripMs: number;
+  mainThreadStallMs: number;
+  indexBytes: number;
+  heapDelta: number;
+  arrayBuffersDelta: number;
+  boundaryCellShare: number;
+}
+
+interface Dataset {
+  name: string;
+  label: string;
+  load: () => Promise<{ grids: GridInput[]; source: string }>;
+}
+
+const TIANTAI_BOX: BBox = [120.75, 29.0, 121.35, 29.4];
+const PROVINCE_BOX: BBox = [118, 27, 123, 31.2];
+
+/** The colleague's province generator if present (data/generator/province.ts), else our own Voronoi builder. */
+async function provinceGrids(
+  grids: number,
+  verticesPerRing: number | undefined,
+): Promise<{ grids: GridInput[]; source: string }> {
+  try {
+    const module = (await import('../data/generator/province.ts')) as {
+      generateProvinceGrids: (o: {
+        seed: number;
+        grids: number;
+        verticesPerRing?: number;
+      }) => FeatureCollection<Polygon, { code: string }>;
+    };
+    const fc = module.generateProvinceGrids({ seed: 20200128, grids, verticesPerRing });
+    return {
+      grids: fc.features.map((f, i) => ({
+        id: i + 1,
+        code: f.properties.code,
+        kind: 'territorial',
+        geometry: f.geometry,
+      })),
+      source: 'data/generator/province.ts generateProvinceGrids',
+    };
+  } catch (error) {
+    console.warn(`province generator unavailable (${String(error)}); using voronoiPartition`);
+    return {
+      grids: voronoiPartition({ seed: 20200128, cells: grids, bbox: PROVINCE_BOX, verticesPerRing }),
+      source: 'server/spatial/testing voronoiPartition',
+    };
+  }
+}
+
+/** The generated Tiantai layout (real county outline), when the generator is available. */
+async function tiantaiLayoutGrids(): Promise<{ grids: GridInput[]; source: string }> {
+  const module = (await import('../data/generator/tiantai-layout.ts')) as {
+    tiantaiLayout: (seed: number) => { grids: { code: string; area: Position[][][] }[] };
+  };
+  const closed = (ring: Position[]): Position[] => {
+    const [first, last] = [ring[0]!, ring[ring.length - 1]!];
+    return first[0] === last[0] && first[1] === last[1] ? ring : [...ring, first];
+  };
+  const grids = module.tiantaiLayout(20200128).grids.map((g, i): GridInput => {
+    const polygons = g.area.map((polygon) => polygon.map(closed));
+    const geometry: Polygon | MultiPolygon =
+      polygons.length === 1
+        ? { type: 'Polygon', coordinates: polygons[0]! }
+        : { type: 'MultiPolygon', coordinates: polygons };
+    return { id: i + 1, code: g.code, kind: 'territorial', geometry };
+  });
+  return { grids, source: 'data/generator/tiantai-layout.ts tiantaiLayout' };
+}
+
+const DATASETS: Dataset[] = [
+  {
+    name: 'tiantai-674',
+    label: '674 Voronoi grids over 0.6 x 0.4 deg (~6-vertex rings)',
+    load: async () => ({
+      grids: voronoiPartition({ seed: 20200128, cells: 674, bbox: TIANTAI_BOX }),
+      source: 'voronoiPartition',
+    }),
+  },
+  {
+    name: 'tiantai-674-100v',
+    label: '674 Voronoi grids over 0.6 x 0.4 deg, ~100-vertex rings',
+    load: async () => ({
+      grids: voronoiPartition({ seed: 20200128, cells: 674, bbox: TIANTAI_BOX, verticesPerRing: 100 }),
+      source: 'voronoiPartition',
+    }),
+  },
+  {
+    name: 'tiantai-layout',
+    label: 'generated Tiantai layout: 643 grids in the real county outline',
+    load: tiantaiLayoutGrids,
+  },
+  {
+    name: 'province-60k',
+    label: '60,000 grids over 5 x 4.2 deg (~6-vertex rings)',
+    load: () => provinceGrids(60_000, undefined),
+  },
+  {
+    name: 'province-60k-100v',
+    label: '60,000 grids over 5 x 4.2 deg, ~100-vertex rings',
+    load: () => provinceGrids(60_000, 100),
+  },
+];
+
+const gc: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+function bboxOf(grids: readonly GridInput[]): BBox {
+  const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const g of grids) {
+    const polygons = g.geometry.type === 'Polygon' ? [g.geometry.coordinates] : g.geometry.coordinates;
+    for (const ring of polygons.flat()) {
+      for (const [x, y] of ring as [number, number][]) {
+        box[0] = Math.min(box[0], x);
+        box[1] = Math.min(box[1], y);
+        box[2] = Math.max(box[2], x);
+        box[3] = Math.max(box[3], y);
+      }
+    }
+  }
+  return box;
+}
+
+function randomPoints(n: number, box: BBox, shared: boolean): [Float64Array, Float64Array] {
+  const random = seededRandom(7);
+  const make = (): Float64Array =>
+    shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
+  const xs = make();
+  const ys = make();
+  for (let i = 0; i < n; i++) {
+    xs[i] = box[0] + random() * (box[2] - box[0]);
+    ys[i] = box[1] + random() * (box[3] - box[1]);
+  }
+  return [xs, ys];
+}
+
+/** Runs fn on points [0, i) in blocks until the time box is used up; returns points done and seconds. */
+function timeBoxed(seconds: number, total: number, block: number, fn: (from: number, to: number) => void) {
+  const started = performance.now();
+  let done = 0;
+  while (done < total && performance.now() - started < seconds * 1000) {
+    const to = Math.min(total, done + block);
+    fn(done, to);
+    done = to;
+  }
+  return { done, seconds: (performance.now() - started) / 1000 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const fmt = (n: number): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0);
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+type ResolvedOptions = AssignBenchOptions & {
+  points: number;
+  naiveSeconds: number;
+  flatbushSeconds: number;
+  workers: number;
+};
+
+async function benchDataset(dataset: Dataset, options: ResolvedOptions): Promise<AssignBenchResult> {
+  const t0 = performance.now();
+  const { grids, source } = await dataset.load();
+  const generateMs = performance.now() - t0;
+  const vertices = grids.reduce((n, g) => {
+    const polygons = g.geometry.type === 'Polygon' ? [g.geometry.coordinates] : g.geometry.coordinates;
+    return n + polygons.flat().reduce((m, ring) => m + ring.length - 1, 0);
+  }, 0);
+  console.log(`\n=== ${dataset.name}: ${dataset.label}`);
+  console.log(
+    `    ${grids.length} grids, ${(vertices / grids.length).toFixed(1)} vertices/grid, from ${source} (${(generateMs / 1000).toFixed(1)} s)`,
+  );
+
+  // Build in this thread, with memory measured around it.
+  gc();
+  const before = process.memoryUsage();
+  let started = performance.now();
+  const packed = packGrids(grids);
+  const packMs = performance.now() - started;
+  started = performance.now();
+  const index = GridIndex.build(packed, 1);
+  const buildMs = performance.now() - started;
+  gc();
+  const after = process.memoryUsage();
+  const stats = index.stats();
+
+  // Build in a worker: the production path. The main thread packs in slices and transfers; the longest
+  // event-loop stall it suffers meanwhile is what a request arriving during a rebuild would wait.
+  const { workerBuildMs, workerRoundTripMs, mainThreadStallMs } = await (async () => {
+    const worker = createSpatialWorker();
+    await worker.build(grids.slice(0, 2), 0); // warm up the worker (tsx, JIT)
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const begun = performance.now();
+    const built = await worker.build(grids, 1);
+    const roundTrip = performance.now() - begun;
+    delay.disable();
+    await worker.terminate();
+    return { workerBuildMs: built.buildMs, workerRoundTripMs: roundTrip, mainThreadStallMs: delay.max / 1e6 };
+  })();
+
+  const n = options.points;
+  const [xs, ys] = randomPoints(n, bboxOf(grids), true);
+
+  // Engine, bulk.
+  const ids = new Int32Array(n);
+  index.assignPoints(xs.subarray(0, Math.min(n, 100_000)), ys.subarray(0, Math.min(n, 100_000)));
+  const runs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    started = performance.now();
+    index.assignPoints(xs, ys, ids);
+    runs.push((performance.now() - started) / 1000);
+  }
+  const engine = n / median(runs);
+
+  // Engine, one call per point (the per-request API).
+  started = performance.now();
+  let sink = 0;
+  for (let i = 0; i < n; i++) sink += index.territorialIdAt(xs[i]!, ys[i]!);
+  const engineSinglePoint = n / ((performance.now() - started) / 1000);
+  if (sink === 0.5) console.log(sink); // keep the loop observable
+
+  // Worker pool, shared input and output.
+  const poolThreads = options.workers;
+  let pool: number | null = null;
+  if (poolThreads > 0) {
+    const workers = createSpatialWorkerPool({ size: poolThreads });
+    const shared = await workers.build(grids, 1);
+    await workers.load(shared);
+    await workers.assignPoints(xs.subarray(0, 1000), ys.subarray(0, 1000));
+    const poolRuns: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      started = performance.now();
+      const answer = await workers.assignPoints(xs, ys);
+      poolRuns.push((performance.now() - started) / 1000);
+      if (answer.ids[0] !== ids[0]) throw new Error('pool and engine disagree');
+    }
+    pool = n / median(poolRuns);
+    await workers.terminate();
+  }
+
+  // Naive turf loop: every point against every polygon (no early exit: that is also what finding
+  // all containing grids, or detecting a double claim on a boundary, takes).
+  const geometries = grids.map((g) => g.geometry);
+  let naiveHits = 0;
+  const naiveRun = timeBoxed(options.naiveSeconds, n, 10, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const point = [xs[i]!, ys[i]!];
+      for (let g = 0; g < geometries.length; g++)
+        if (booleanPointInPolygon(point, geometries[g]!)) naiveHits++;
+    }
+  });
+  if (naiveHits < 0) console.log(naiveHits);
+  const naive = naiveRun.done / naiveRun.seconds;
+
+  // flatbush candidates by bounding box, then turf on each candidate (first hit wins).
+  const tree = new Flatbush(grids.length);
+  for (const g of grids) {
+    const [x0, y0, x1, y1] = bboxOf([g]);
+    tree.add(x0, y0, x1, y1);
+  }
+  tree.finish();
+  const turfIds = new Int32Array(n).fill(-1);
+  const flatbushRun = timeBoxed(options.flatbushSeconds, n, 10_000, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const point = [xs[i]!, ys[i]!];
+      for (const c of tree.search(xs[i]!, ys[i]!, xs[i]!, ys[i]!)) {
+        if (booleanPointInPolygon(point, geometries[c]!)) {
+          turfIds[i] = grids[c]!.id;
+          break;
+        }
+      }
+    }
+  });
+  const flatbushTurf = flatbushRun.done / flatbushRun.seconds;
+  let flatbushDisagreements = 0;
+  for (let i = 0; i < flatbushRun.done; i++) if (turfIds[i] !== ids[i]) flatbushDisagreements++;
+
+  // POSTGIS HOOK: measured only when provided.
+  let postgis: number | null = null;
+  if (options.postgisSpatialJoin) {
+    started = performance.now();
+    const joined = await options.postgisSpatialJoin({ dataset: dataset.name, grids, xs, ys });
+    postgis = n / ((performance.now() - started) / 1000);
+    let agree = 0;
+    for (let i = 0; i < n; i++) if (joined[i] === ids[i]) agree++;
+    console.log(
+      `    PostGIS spatial join: ${fmt(postgis)} points/s, ${agree}/${n} ids agree with the engine`,
+    );
+  }
+
+  const result: AssignBenchResult = {
+    dataset: dataset.name,
+    grids: grids.length,
+    verticesPerGrid: vertices / grids.length,
+    points: n,
+    engine,
+    engineSinglePoint,
+    pool,
+    poolThreads,
+    naive,
+    naiveMeasured: naiveRun.done,
+    flatbushTurf,
+    flatbushMeasured: flatbushRun.done,
+    flatbushDisagreements,
+    postgis,
+    buildMs,
+    packMs,
+    workerBuildMs,
+    workerRoundTripMs,
+    mainThreadStallMs,
+    indexBytes: stats.byteLength,
+    heapDelta: after.heapUsed - before.heapUsed,
+    arrayBuffersDelta: after.arrayBuffers - before.arrayBuffers,
+    boundaryCellShare: stats.boundaryCellShare,
+  };
+  console.log(
+    [
+      `    engine (bulk assignPoints, 1 thread)   ${fmt(engine)} points/s  (median of 3 x ${fmt(n)})`,
+      `    engine (territorialIdAt per point)     ${fmt(engineSinglePoint)} points/s`,
+      `    worker pool (${poolThreads} threads, shared memory) ${pool === null ? 'n/a' : `${fmt(pool)} points/s`}`,
+      `    naive turf loop                        ${fmt(naive)} points/s  (${naiveRun.done} points in ${naiveRun.seconds.toFixed(1)} s, extrapolated)`,
+      `    flatbush + turf                        ${fmt(flatbushTurf)} points/s  (${flatbushRun.done} points, ${flatbushDisagreements} disagree with the engine)`,
+      `    PostGIS spatial join                   ${postgis === null ? 'not measured (pass postgisSpatialJoin to runAssignBench)' : `${fmt(postgis)} points/s`}`,
+      `    ratios: engine/naive ${(engine / naive).toFixed(0)}x, engine/(flatbush+turf) ${(engine / flatbushTurf).toFixed(1)}x` +
+        (postgis ? `, engine/PostGIS ${(engine / postgis).toFixed(1)}x` : ''),
+      `    build: ${buildMs.toFixed(0)} ms in this thread (+ ${packMs.toFixed(0)} ms packGrids); in a worker ${workerBuildMs.toFixed(0)} ms (${workerRoundTripMs.toFixed(0)} ms round trip incl. packing and transfer; longest main-thread stall meanwhile ${mainThreadStallMs.toFixed(0)} ms)`,
+      `    memory: index ${mb(stats.byteLength)} typed arrays; heapUsed ${mb(result.heapDelta)}, arrayBuffers ${mb(result.arrayBuffersDelta)} delta after build; raster ${stats.rasterCols} x ${stats.rasterRows}, ${(stats.boundaryCellShare * 100).toFixed(1)} % boundary cells, ${stats.edges} unique edges`,
+    ].join('\n'),
+  );
+  return result;
+}
+
+export async function runAssignBench(options: AssignBenchOptions = {}): Promise<AssignBenchResult[]> {
+  const resolved: ResolvedOptions = {
+    ...options,
+    points: options.points ?? 1_000_000,
+    naiveSeconds: options.naiveSeconds ?? 3,
+    flatbushSeconds: options.flatbushSeconds ?? 20,
+    workers: options.workers ?? Math.min(2, os.availableParallelism()),
+  };
+  const selected = DATASETS.filter((d) => !options.datasets || options.datasets.includes(d.name));
+  console.log(
+    `assign-engine bench: Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const results: AssignBenchResult[] = [];
+  for (const dataset of selected) {
+    try {
+      results.push(await benchDataset(dataset, resolved));
+    } catch (error) {
+      console.warn(`    skipped ${dataset.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    gc();
+  }
+  console.log('\nsummary (points/s)');
+  console.log(
+    'dataset              grids  v/grid   engine   pool   per-point   naive turf  flatbush+turf  eng/naive  eng/fb+turf  build ms  worker ms  stall ms  index',
+  );
+  for (const r of results) {
+    console.log(
+      [
+        r.dataset.padEnd(18),
+        String(r.grids).padStart(7),
+        r.verticesPerGrid.toFixed(0).padStart(6),
+        fmt(r.engine).padStart(8),
+        (r.pool === null ? 'n/a' : fmt(r.pool)).padStart(7),
+        fmt(r.engineSinglePoint).padStart(10),
+        fmt(r.naive).padStart(11),
+        fmt(r.flatbushTurf).padStart(13),
+        `${(r.engine / r.naive).toFixed(0)}x`.padStart(10),
+        `${(r.engine / r.flatbushTurf).toFixed(1)}x`.padStart(11),
+        r.buildMs.toFixed(0).padStart(9),
+        r.workerBuildMs.toFixed(0).padStart(10),
+        r.mainThreadStallMs.toFixed(0).padStart(9),
+        mb(r.indexBytes).padStart(11),
+      ].join(' '),
+    );
+  }
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const datasets = process.env.BENCH_CONFIGS?.split(',').filter(Boolean);
+  await runAssignBench({
+    points: process.env.BENCH_POINTS ? Number(process.env.BENCH_POINTS) : undefined,
+    datasets,
+  });
+}

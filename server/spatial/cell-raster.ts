@@ -1,0 +1,432 @@
+// Uniform-grid raster over the territorial grids, and the point locator that walks it.
+//
+// Every raster cell is one of: interior (no edge within EDGE_MARGIN of the closed cell: the whole cell
+// belongs to one territorial grid, stored directly), empty (same, but outside every grid), or boundary
+// (a list of the edges that pass within EDGE_MARGIN). A point in an interior/empty cell is answered
+// with one array read. A point in a boundary cell casts the half-open +x ray of point-in-ring.ts, but only
+// through the cells of its row up to the first interior/empty cell: the state there is known, and each
+// canonical edge crossed on the way toggles the grids on both of its sides. This evaluates exactly the
+// per-grid half-open parity (same edges, same exact predicate), without visiting whole rings.
+//
+// Each crossing is counted in exactly one cell, chosen by its float crossing x: the first cell of the walk
+// takes xi <= x1, later cells take x0 < xi <= x1, with x0 = minX + c * cellW computed by the same
+// expression everywhere, so the windows tile the row. Whether a crossing is east of the point is the exact
+// predicate; the float xi only short-cuts it when it is more than NEAR_POINT away from the point.
+import { crossesEast, isOnEdge } from './point-in-ring.ts';
+import type { EdgeTable } from './edge-table.ts';
+import { heapArrays } from './typed-memory.ts';
+import type { ArrayAllocator } from './typed-memory.ts';
+
+/**
+ * Edges are listed in every cell they pass within this distance (degrees, ~0.1 mm) of. It dwarfs
+ * floating-point noise in cell lookups and crossings (~1e-13 deg at lon 121) and is far below any cell
+ * size, so "no edge listed" reliably means "no edge anywhere near".
+ */
+export const EDGE_MARGIN = 1e-9;
+
+/**
+ * A float crossing x farther than this (degrees) from the point is on the same side as the exact one:
+ * the float error of lx + (py - ly) * slope is ~1e-13 deg here.
+ */
+const NEAR_POINT = 1e-10;
+
+export interface CellRasterOptions {
+  /** Upper bound on raster cells (4 bytes each). Default 2^24 (64 MiB), reached at ~10,000+ grids. */
+  maxCells?: number;
+  /** Aim for this share of the raster's area in boundary cells, before the maxCells cap. Default 0.1. */
+  boundaryFraction?: number;
+}
+
+/** Plain data (numbers + typed arrays) so it can be posted to a worker as-is. */
+export interface CellRaster {
+  minX: number;
+  minY: number;
+  cellW: number;
+  cellH: number;
+  cols: number;
+  rows: number;
+  /** >= 0: interior cell of territorial grid index v; -1: empty; <= -2: boundary cell with list -v - 2. */
+  cells: Int32Array;
+  /** Edge list of boundary list l: listEdges[listStart[l] .. listStart[l + 1]). */
+  listStart: Int32Array;
+  listEdges: Int32Array;
+}
+
+/** The parts of the edge table the locator reads. */
+export type EdgeView = Pick<EdgeTable, 'geom' | 'hx' | 'owners'>;
+
+export function buildCellRaster(
+  edges: EdgeTable,
+  ids: Int32Array,
+  options: CellRasterOptions = {},
+  alloc: ArrayAllocator = heapArrays,
+): CellRaster {
+  const maxCells = options.maxCells ?? 1 << 24;
+  const boundaryFraction = options.boundaryFraction ?? 0.1;
+  if (edges.count === 0) {
+    return {
+      minX: 0,
+      minY: 0,
+      cellW: 1,
+      cellH: 1,
+      cols: 1,
+      rows: 1,
+      cells: alloc.int32(1).fill(-1),
+      listStart: alloc.int32(1),
+      listEdges: alloc.int32(0),
+    };
+  }
+  const [bx0, by0, bx1, by1] = edges.bbox as unknown as [number, number, number, number];
+  // Padding keeps every edge strictly inside, so the walk may treat "past the last column" as outside.
+  const pad = 1e-6 + 1e-4 * Math.max(bx1 - bx0, by1 - by0);
+  const minX = bx0 - pad;
+  const minY = by0 - pad;
+  const width = bx1 + pad - minX;
+  const height = by1 + pad - minY;
+  const area = width * height;
+  // A boundary of total length L covers about (4/pi) * L * s / area of the raster with cells of side s.
+  let size = (boundaryFraction * area) / ((4 / Math.PI) * Math.max(edges.totalLength, 1e-12));
+  if (area / (size * size) > maxCells) size = Math.sqrt(area / maxCells);
+  const cols = Math.max(1, Math.min(Math.ceil(width / size), maxCells));
+  const rows = Math.max(1, Math.min(Math.ceil(height / size), Math.floor(maxCells / cols)));
+  const cellW = width / cols;
+  const cellH = height / rows;
+  const cells = alloc.int32(cols * rows);
+
+  const { geom, hx: hxs, owners, count } = edges;
+  const invW = 1 / cellW;
+  const invH = 1 / cellH;
+  const lastCol = cols - 1;
+  const lastRow = rows - 1;
+  // Floor of the scaled offset, clamped. Multiplying by the inverse may land one ulp off the exact cell
+  // boundary minX + c * cellW; EDGE_MARGIN is many orders of magnitude larger, so listings stay complete.
+  const colOf = (x: number): number => {
+    const c = Math.floor((x - minX) * invW);
+    return c < 0 ? 0 : c > lastCol ? lastCol : c;
+  };
+  const rowOf = (y: number): number => {
+    const r = Math.floor((y - minY) * invH);
+    return r < 0 ? 0 : r > lastRow ? lastRow : r;
+  };
+
+  // Pass 1 finds the cells of every edge, counting per cell (in `cells`) and remembering them in
+  // `touched` (edge e's cells are touched[touchedStart[e] .. touchedStart[e + 1])); pass 2 only copies.
+  // Each edge is cut into the row bands it crosses, so a long diagonal edge touches O(length / cell)
+  // cells, not its bounding box.
+  const touchedStart = new Int32Array(count + 1);
+  let touched = new Int32Array(Math.max(1024, 2 * count));
+  let listings = 0;
+  for (let e = 0; e < count; e++) {
+    touchedStart[e] = listings;
+    const ly = geom[4 * e]!;
+    const hy = geom[4 * e + 1]!;
+    const lx = geom[4 * e + 2]!;
+    const slope = geom[4 * e + 3]!;
+    const hx = hxs[e]!;
+    const xLow = lx < hx ? lx : hx;
+    const xHigh = lx < hx ? hx : lx;
+    const r0 = rowOf(ly - EDGE_MARGIN);
+    const r1 = rowOf(hy + EDGE_MARGIN);
+    for (let r = r0; r <= r1; r++) {
+      let xa = xLow;
+      let xb = xHigh;
+      if (r0 !== r1 && ly !== hy) {
+        // The part of the edge inside this row band (widened by the margin).
+        const ya = Math.max(ly, minY + r * cellH - EDGE_MARGIN);
+        const yb = Math.min(hy, minY + (r + 1) * cellH + EDGE_MARGIN);
+        const x1 = Math.min(xHigh, Math.max(xLow, lx + (ya - ly) * slope));
+        const x2 = Math.min(xHigh, Math.max(xLow, lx + (yb - ly) * slope));
+        xa = x1 < x2 ? x1 : x2;
+        xb = x1 < x2 ? x2 : x1;
+      }
+      const base = r * cols;
+      const c1 = colOf(xb + EDGE_MARGIN);
+      for (let c = colOf(xa - EDGE_MARGIN); c <= c1; c++) {
+        if (listings === touched.length) {
+          const grown = new Int32Array(touched.length * 2);
+          grown.set(touched);
+          touched = grown;
+        }
+        touched[listings++] = base + c;
+        cells[base + c]!++;
+      }
+    }
+  }
+  touchedStart[count] = listings;
+
+  // Counts become list ids (<= -2) for boundary cells; edge-free cells are -1 until resolved below.
+  let lists = 0;
+  const listStartAll = new Int32Array(listings + 1);
+  for (let i = 0, total = 0; i < cells.length; i++) {
+    const n = cells[i]!;
+    if (n > 0) {
+      listStartAll[lists] = total;
+      total += n;
+      cells[i] = -(lists++ + 2);
+    } else {
+      cells[i] = -1;
+    }
+  }
+  listStartAll[lists] = listings;
+  const listStart = alloc.int32(lists + 1);
+  listStart.set(listStartAll.subarray(0, lists + 1));
+  const cursor = listStartAll; // reused as fill cursors
+  const listEdges = alloc.int32(listings);
+  for (let e = 0; e < count; e++) {
+    for (let k = touchedStart[e]!; k < touchedStart[e + 1]!; k++) {
+      listEdges[cursor[-cells[touched[k]!]! - 2]!++] = e;
+    }
+  }
+
+  // Resolve edge-free cells: sweep each row from the east at mid-height, keeping the set of grids whose
+  // half-open parity is odd; every crossing is applied in the cell whose window (x0, x1] holds it, the
+  // same windows the point walk uses. An edge-free cell takes the set's member (the set has one member
+  // or none, except in degenerate input, where the smallest id wins as in RasterLocator). No point here
+  // is near an edge, so the float crossing x decides sides reliably.
+  const odd = new OddSet(ids);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    const y = minY + (r + 0.5) * cellH;
+    odd.clear();
+    let owner = -1;
+    for (let c = lastCol; c >= 0; c--) {
+      const v = cells[base + c]!;
+      if (v === -1) {
+        cells[base + c] = owner;
+        continue;
+      }
+      const x0 = minX + c * cellW;
+      const x1 = minX + (c + 1) * cellW;
+      let toggled = false;
+      for (let k = listStart[-v - 2]!; k < listStart[-v - 1]!; k++) {
+        const e = listEdges[k]!;
+        const ly = geom[4 * e]!;
+        if (y < ly || y >= geom[4 * e + 1]!) continue;
+        const xi = geom[4 * e + 2]! + (y - ly) * geom[4 * e + 3]!;
+        if (xi > x0 && xi <= x1) {
+          odd.toggle(owners[2 * e]!);
+          if (owners[2 * e + 1]! >= 0) odd.toggle(owners[2 * e + 1]!);
+          toggled = true;
+        }
+      }
+      if (toggled) owner = odd.owner();
+    }
+  }
+  return { minX, minY, cellW, cellH, cols, rows, cells, listStart, listEdges };
+}
+
+/** A small set of grid indices with toggle semantics (parity); one or no member in a valid tiling. */
+class OddSet {
+  private members: number[] = [];
+  constructor(private readonly ids: Int32Array) {}
+
+  clear(): void {
+    this.members.length = 0;
+  }
+
+  toggle(t: number): void {
+    const i = this.members.indexOf(t);
+    if (i < 0) this.members.push(t);
+    else {
+      this.members[i] = this.members[this.members.length - 1]!;
+      this.members.pop();
+    }
+  }
+
+  owner(): number {
+    const m = this.members;
+    if (m.length <= 1) return m.length === 1 ? m[0]! : -1;
+    let best = m[0]!;
+    for (const t of m) if (this.ids[t]! < this.ids[best]!) best = t;
+    return best;
+  }
+}
+
+/** Reads a CellRaster: the territorial half-open owner of a point, and the bulk loop. */
+export class RasterLocator {
+  private scratch: Int32Array = new Int32Array(64);
+  private readonly parity: Uint8Array;
+  private readonly maxX: number;
+  private readonly maxY: number;
+  private readonly invW: number;
+  private readonly invH: number;
+
+  constructor(
+    readonly raster: CellRaster,
+    readonly edges: EdgeView,
+    /** Territorial grid ids by index; the tie-break for degenerate input is the smallest id. */
+    readonly ids: Int32Array,
+  ) {
+    this.maxX = raster.minX + raster.cols * raster.cellW;
+    this.maxY = raster.minY + raster.rows * raster.cellH;
+    this.invW = 1 / raster.cellW;
+    this.invH = 1 / raster.cellH;
+    this.parity = new Uint8Array(ids.length);
+  }
+
+  /** Cell index of a point inside the raster, or -1. */
+  cellOf(px: number, py: number): number {
+    const { minX, minY, cols, rows } = this.raster;
+    if (!(px >= minX && px < this.maxX && py >= minY && py < this.maxY)) return -1;
+    const col = Math.min(cols - 1, ((px - minX) * this.invW) | 0);
+    const row = Math.min(rows - 1, ((py - minY) * this.invH) | 0);
+    return row * cols + col;
+  }
+
+  /** Edge indices listed in a cell (empty for interior/empty cells). */
+  edgesOfCell(cell: number): Int32Array {
+    const v = this.raster.cells[cell]!;
+    if (v >= -1) return new Int32Array(0);
+    const { listStart, listEdges } = this.raster;
+    return listEdges.subarray(listStart[-v - 2]!, listStart[-v - 1]!);
+  }
+
+  /**
+   * Territorial grid index owning the point: the half-open owner, else (a point on the outer border of
+   * the union, or of an empty hole, which the half-open rule leaves outside) the smallest-id grid whose
+   * boundary holds it by turf's test. -1 when none.
+   */
+  ownerOf(px: number, py: number): number {
+    const cell = this.cellOf(px, py);
+    if (cell < 0) return -1;
+    const v = this.raster.cells[cell]!;
+    if (v >= -1) return v;
+    return this.boundaryCellOwner(cell, px, py);
+  }
+
+  /** Half-open owner only, without the outer-border fallback (exposed for tests and reports). */
+  halfOpenOwnerOf(px: number, py: number): number {
+    const cell = this.cellOf(px, py);
+    if (cell < 0) return -1;
+    const v = this.raster.cells[cell]!;
+    if (v >= -1) return v;
+    const cols = this.raster.cols;
+    return this.walk((cell / cols) | 0, cell % cols, px, py);
+  }
+
+  /** Territorial grid indices whose boundary holds the point (turf's on-boundary test). */
+  boundaryGridsAt(px: number, py: number): number[] {
+    const cell = this.cellOf(px, py);
+    if (cell < 0) return [];
+    const { geom, hx, owners } = this.edges;
+    const found = new Set<number>();
+    for (const e of this.edgesOfCell(cell)) {
+      if (isOnEdge(geom[4 * e + 2]!, geom[4 * e]!, hx[e]!, geom[4 * e + 1]!, px, py)) {
+        found.add(owners[2 * e]!);
+        if (owners[2 * e + 1]! >= 0) found.add(owners[2 * e + 1]!);
+      }
+    }
+    return [...found].sort((a, b) => this.ids[a]! - this.ids[b]!);
+  }
+
+  private boundaryCellOwner(cell: number, px: number, py: number): number {
+    const cols = this.raster.cols;
+    const owner = this.walk((cell / cols) | 0, cell % cols, px, py);
+    if (owner >= 0) return owner;
+    const onBoundary = this.boundaryGridsAt(px, py);
+    return onBoundary.length > 0 ? onBoundary[0]! : -1;
+  }
+
+  /**
+   * Half-open owner of (px, py) by walking row `row` east from column `col` to the first interior or
+   * empty cell, toggling the owners of every edge that crosses the ray east of the point.
+   */
+  walk(row: number, col: number, px: number, py: number): number {
+    const { cells, listStart, listEdges, cols, minX, cellW } = this.raster;
+    const { geom, hx, owners } = this.edges;
+    let scratch = this.scratch;
+    let n = 0;
+    let stop = -1;
+    // The first cell takes every crossing up to its east side: the point may sit an ulp west of the
+    // column the floor() picked, and crossings just west of that column must not be lost.
+    let x0 = -Infinity;
+    const base = row * cols;
+    for (let c = col; c < cols; c++) {
+      const v = cells[base + c]!;
+      if (v >= -1) {
+        stop = v;
+        break;
+      }
+      const x1 = minX + (c + 1) * cellW;
+      const end = listStart[-v - 1]!;
+      for (let k = listStart[-v - 2]!; k < end; k++) {
+        const e = listEdges[k]!;
+        const b = e << 2;
+        const ly = geom[b]!;
+        if (py < ly || py >= geom[b + 1]!) continue;
+        const lx = geom[b + 2]!;
+        const xi = lx + (py - ly) * geom[b + 3]!;
+        if (xi > x1 || xi <= x0) continue;
+        if (
+          xi > px + NEAR_POINT ||
+          (xi >= px - NEAR_POINT && crossesEast(lx, ly, hx[e]!, geom[b + 1]!, px, py))
+        ) {
+          if (n + 2 > scratch.length) scratch = this.grow();
+          scratch[n++] = owners[2 * e]!;
+          const other = owners[2 * e + 1]!;
+          if (other >= 0) scratch[n++] = other;
+        }
+      }
+      x0 = x1;
+    }
+    if (n === 0) return stop;
+    if (stop >= 0) {
+      if (n + 1 > scratch.length) scratch = this.grow();
+      scratch[n++] = stop;
+    }
+    return this.oddOwner(scratch, n);
+  }
+
+  /**
+   * The grid toggled an odd number of times; several only for degenerate input (smallest id wins).
+   * Linear in n via a parity byte per grid, since a walk along a horizontal border can collect hundreds.
+   */
+  private oddOwner(scratch: Int32Array, n: number): number {
+    const { ids, parity } = this;
+    for (let i = 0; i < n; i++) parity[scratch[i]!]! ^= 1;
+    let best = -1;
+    for (let i = 0; i < n; i++) {
+      const t = scratch[i]!;
+      if (parity[t] === 1) {
+        parity[t] = 0; // count each grid once, and leave the bytes zeroed for the next call
+        if (best < 0 || ids[t]! < ids[best]!) best = t;
+      }
+    }
+    return best;
+  }
+
+  private grow(): Int32Array {
+    const next = new Int32Array(this.scratch.length * 2);
+    next.set(this.scratch);
+    this.scratch = next;
+    return next;
+  }
+
+  /** Bulk: out[i] = territorial grid id of (xs[i], ys[i]) or -1, for i in [from, to). */
+  assignIds(xs: Float64Array, ys: Float64Array, out: Int32Array, from = 0, to = xs.length): void {
+    const { minX, minY, cols, rows, cells } = this.raster;
+    const { maxX, maxY, invW, invH, ids } = this;
+    const lastCol = cols - 1;
+    const lastRow = rows - 1;
+    for (let i = from; i < to; i++) {
+      const px = xs[i]!;
+      const py = ys[i]!;
+      if (!(px >= minX && px < maxX && py >= minY && py < maxY)) {
+        out[i] = -1;
+        continue;
+      }
+      let col = ((px - minX) * invW) | 0;
+      if (col > lastCol) col = lastCol;
+      let row = ((py - minY) * invH) | 0;
+      if (row > lastRow) row = lastRow;
+      const cell = row * cols + col;
+      const v = cells[cell]!;
+      if (v >= 0) out[i] = ids[v]!;
+      else if (v === -1) out[i] = -1;
+      else {
+        const t = this.boundaryCellOwner(cell, px, py);
+        out[i] = t >= 0 ? ids[t]! : -1;
+      }
+    }
+  }
+}
