@@ -1,0 +1,152 @@
+// The real-time contract between server and consoles: grid status, the event envelope, and the typed
+// Socket.IO event maps. Version bumps (`protocolVersion`) force clients to resync from a snapshot.
+import { z } from 'zod';
+import { HealthCode } from './domain.ts';
+
+export const protocolVersion = 1;
+
+/** Risk levels, in order. The rule (server/domain/risk-level.ts):
+ *  high   — any red-code person in the grid who is not isolated at a site, or ≥ 3 overdue registrations;
+ *  medium — any red code (isolated), any yellow code, or any overdue registration;
+ *  low    — otherwise. */
+export const riskLevels = ['low', 'medium', 'high'] as const;
+export const RiskLevel = z.enum(riskLevels);
+export type RiskLevel = z.infer<typeof RiskLevel>;
+
+/** Counts for one grid or one region (village, township, county: sums over its grids). */
+export const StatusCounts = z.object({
+  residents: z.number().int(),
+  arrivals24h: z.number().int(),
+  /** Arrivals reported (e.g. at a checkpoint) but not yet registered into their grid. */
+  pendingRegistration: z.number().int(),
+  /** Pending for more than 1 hour, plus arrivals in the last 24 h registered more than 1 hour late. */
+  overdue: z.number().int(),
+  green: z.number().int(),
+  yellow: z.number().int(),
+  red: z.number().int(),
+  /** Red-code people not isolated at a site. */
+  redNotIsolated: z.number().int(),
+  isolated: z.number().int(),
+  checkpoints: z.number().int(),
+  openReports: z.number().int(),
+  tasksSent: z.number().int(),
+  tasksAcked: z.number().int(),
+  tasksDone: z.number().int(),
+});
+export type StatusCounts = z.infer<typeof StatusCounts>;
+
+export const GridStatus = StatusCounts.extend({
+  gridId: z.number().int(),
+  risk: RiskLevel,
+});
+export type GridStatus = z.infer<typeof GridStatus>;
+
+export const RegionStatus = StatusCounts.extend({
+  code: z.string(),
+  risk: RiskLevel,
+  /** Grids of this region at each risk level. */
+  gridsByRisk: z.object({ low: z.number().int(), medium: z.number().int(), high: z.number().int() }),
+});
+export type RegionStatus = z.infer<typeof RegionStatus>;
+
+/** Every push is wrapped: a client that sees a gap in `seq` or another `v` asks for a snapshot. */
+export const Envelope = <T extends z.ZodType>(payload: T) =>
+  z.object({
+    v: z.number().int(),
+    /** Event-log sequence number of the last change this push includes. */
+    seq: z.number().int(),
+    /** Server time of the push (ISO). */
+    at: z.string(),
+    type: z.string(),
+    payload,
+  });
+export interface EnvelopeOf<T> {
+  v: number;
+  seq: number;
+  at: string;
+  type: string;
+  payload: T;
+}
+
+/** Coalesced per window (≤ 100 ms): the new status of every grid and region that changed. */
+export const StatusDelta = z.object({
+  grids: z.array(GridStatus),
+  regions: z.array(RegionStatus),
+  /** The first event-log sequence number this delta covers (previous push's seq + 1). */
+  fromSeq: z.number().int(),
+});
+export type StatusDelta = z.infer<typeof StatusDelta>;
+
+/** Entity events (no personal data: the screen role receives them too). */
+export const EntityEvent = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  type: z.enum([
+    'arrival:registered',
+    'arrival:reported',
+    'occupant:status-changed',
+    'occupant:health-changed',
+    'checkpoint:updated',
+    'isolation:admitted',
+    'isolation:released',
+    'report:filed',
+    'report:closed',
+    'task:sent',
+    'task:acked',
+    'task:done',
+    'grid:boundary-changed',
+  ]),
+  gridId: z.number().int().nullable(),
+  townshipCode: z.string().nullable(),
+  /** Non-personal details: healthCode, occupantId, siteId, checkpointId, counts… */
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type EntityEvent = z.infer<typeof EntityEvent>;
+
+export const Snapshot = z.object({
+  grids: z.array(GridStatus),
+  regions: z.array(RegionStatus),
+  /** Recent entity events (newest last) for tickers. */
+  recent: z.array(EntityEvent),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+/** What a client subscribes to: a region (6/9/12-digit code) or one grid. The server narrows it to the
+ *  session's scope. `lastSeq`: resume after this sequence number (replay), or omit for a snapshot. */
+export const SubscribeRequest = z.object({
+  region: z.string().regex(/^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/).optional(),
+  gridId: z.number().int().positive().optional(),
+  lastSeq: z.number().int().min(0).optional(),
+  v: z.number().int().optional(),
+});
+export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+export const SubscribeResult = z.object({
+  /** 'replay': missed events follow as normal pushes; 'snapshot': a full snapshot is included. */
+  mode: z.enum(['replay', 'snapshot']),
+  seq: z.number().int(),
+  snapshot: Snapshot.optional(),
+  /** The scope actually granted. */
+  region: z.string().nullable(),
+  gridIds: z.array(z.number().int()).nullable(),
+});
+export type SubscribeResult = z.infer<typeof SubscribeResult>;
+
+export interface ServerToClientEvents {
+  'status:delta': (envelope: EnvelopeOf<StatusDelta>) => void;
+  'entity:events': (envelope: EnvelopeOf<{ events: EntityEvent[] }>) => void;
+  /** The server asks the client to resubscribe (e.g. after a protocol change or its scope changed). */
+  'sync:reset': (envelope: EnvelopeOf<{ reason: string }>) => void;
+}
+
+export interface ClientToServerEvents {
+  'status:subscribe': (request: SubscribeRequest, ack: (result: Ack<SubscribeResult>) => void) => void;
+}
+
+export const healthCodeColors: Record<z.infer<typeof HealthCode>, string> = {
+  green: '#2f9e44',
+  yellow: '#f1c40f',
+  red: '#e03131',
+};
