@@ -14,6 +14,9 @@ import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { facilityRoutes } from './http/facilities.routes.ts';
 import { gridRoutes } from './http/grids.routes.ts';
 import { healthRoutes } from './http/health.routes.ts';
+import { consoleRoutes } from './http/console.routes.ts';
+import { statusRoutes } from './http/status.routes.ts';
+import { operationRoutes } from './http/operations.routes.ts';
 import { regionRoutes } from './http/regions.routes.ts';
 import { sessionMiddleware } from './http/session.ts';
 
@@ -23,6 +26,8 @@ export interface AppDeps {
   config: Config;
   /** Point and address → grid, in memory (see server/spatial and server/domain/assigner.ts). */
   assigner: Assigner;
+  /** Grid workers with a console connected now (from the real-time server, once attached). */
+  presence: () => Promise<number>;
   /** Built client (vite build output) to serve at /, if present. */
   clientDir?: string;
   logError?: (error: unknown) => void;
@@ -50,6 +55,9 @@ export function createApp(deps: AppDeps): App {
   facilityRoutes(api, deps);
   addressRoutes(api, deps);
   arrivalRoutes(api, deps);
+  operationRoutes(api, deps);
+  statusRoutes(api, deps);
+  consoleRoutes(api, deps);
   app.use(router);
   app.use('/api', apiNotFound);
 

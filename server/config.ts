@@ -10,6 +10,8 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** A real PostgreSQL ≥ 15 with PostGIS ≥ 3.3; unset = the embedded engine. */
   DATABASE_URL: z.string().url().optional(),
+  /** With several server processes: Redis for Socket.IO's streams adapter and broadcaster election. */
+  REDIS_URL: z.string().url().optional(),
   /** Schema that holds the product's tables; PostGIS stays in `public`. */
   DB_SCHEMA: z
     .string()

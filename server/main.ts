@@ -1,7 +1,6 @@
 // Wiring only: config → database (migrated, dataset loaded) → HTTP server on one port.
-import http from 'node:http';
 import path from 'node:path';
-import { createApp } from './app.ts';
+import { startConsoleServer } from './console-server.ts';
 import { loadConfig, projectRoot } from './config.ts';
 import { loadAssigner } from './db/assigner.repo.ts';
 import { bootstrapDatabase } from './db/bootstrap.ts';
@@ -26,18 +25,19 @@ async function main(): Promise<void> {
   log(
     `grid index (revision ${assigner.revision}) and ${assigner.addresses.size.toLocaleString('en')} addresses in memory`,
   );
-  const { app } = createApp({
+  const server = await startConsoleServer({
     pool: db.pool,
     engine: db.engine,
     config,
     assigner,
     clientDir: path.join(projectRoot, 'dist', 'client'),
+    port: config.PORT,
+    host: config.HOST,
+    redisUrl: config.REDIS_URL,
+    log,
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+  const port = new URL(server.url).port;
 
   log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s on the ${db.engine} engine`);
   log(`console:  http://${host}:${port}/`);
@@ -51,8 +51,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
-    server.closeAllConnections();
-    server.close();
+    await server.close();
     await db.close();
     process.exit(0);
   };

@@ -78,7 +78,14 @@ export const Kpis = z.object({
 });
 export type Kpis = z.infer<typeof Kpis>;
 
-export const TimeSeriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(24 * 14).default(48) });
+export const TimeSeriesQuery = z.object({
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 14)
+    .default(48),
+});
 export const TimeSeries = z.object({
   /** Hour buckets (ISO start of hour), oldest first. */
   buckets: z.array(z.object({ at: z.string(), arrivals: z.number().int(), registrations: z.number().int() })),

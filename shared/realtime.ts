@@ -1,7 +1,7 @@
 // The real-time contract between server and consoles: grid status, the event envelope, and the typed
 // Socket.IO event maps. Version bumps (`protocolVersion`) force clients to resync from a snapshot.
 import { z } from 'zod';
-import { HealthCode } from './domain.ts';
+import type { HealthCode } from './domain.ts';
 
 export const protocolVersion = 1;
 
@@ -114,7 +114,10 @@ export type Snapshot = z.infer<typeof Snapshot>;
 /** What a client subscribes to: a region (6/9/12-digit code) or one grid. The server narrows it to the
  *  session's scope. `lastSeq`: resume after this sequence number (replay), or omit for a snapshot. */
 export const SubscribeRequest = z.object({
-  region: z.string().regex(/^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/).optional(),
+  region: z
+    .string()
+    .regex(/^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/)
+    .optional(),
   gridId: z.number().int().positive().optional(),
   lastSeq: z.number().int().min(0).optional(),
   v: z.number().int().optional(),

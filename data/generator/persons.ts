@@ -55,10 +55,12 @@ function idNumber(rng: Rng, ids: Set<string>, areaCode: string, birthDate: strin
   }
 }
 
+/** Shares as in the reference county in February 2020: red codes were rare and almost all isolated at a
+ *  site, so a red code at home is an alert (the risk rule's "high"), not the normal state of a grid. */
 function healthCode(rng: Rng, arrival: boolean): HealthCode {
   const r = rng.next();
-  if (arrival) return r < 0.88 ? 'green' : r < 0.97 ? 'yellow' : 'red';
-  return r < 0.992 ? 'green' : r < 0.998 ? 'yellow' : 'red';
+  if (arrival) return r < 0.9 ? 'green' : r < 0.98 ? 'yellow' : 'red';
+  return r < 0.9955 ? 'green' : r < 0.9996 ? 'yellow' : 'red';
 }
 
 interface Member {
@@ -153,8 +155,8 @@ export function buildHousehold(
 
 /** Chance that a person with this code is sent to an isolation site (the rest isolate at home). */
 function isolationChance(person: PersonRecord): number {
-  if (person.healthCode === 'red') return person.kind === 'arrival' ? 0.6 : 0.1;
-  if (person.healthCode === 'yellow' && person.kind === 'arrival') return 0.1;
+  if (person.healthCode === 'red') return 0.92;
+  if (person.healthCode === 'yellow' && person.kind === 'arrival') return 0.03;
   return 0;
 }
 

@@ -4,6 +4,9 @@ import type { ArrivalRecord } from '../../shared/arrivals.ts';
 import type { HealthCode } from '../../shared/domain.ts';
 import { gridInRegionSql, gridInScopeSql, type Scope } from '../domain/scope.ts';
 import { bulkInsert } from './bulk-insert.ts';
+import { appendEvents } from './events.repo.ts';
+import { bumpGridStatus } from './grid-status.repo.ts';
+import { applyArrivalBuckets, applyOccupantContribution } from './occupant-counts.repo.ts';
 import { SqlParams } from './sql-params.ts';
 
 export interface NewArrival {
@@ -74,27 +77,28 @@ export async function insertArrivals(
   });
   const idByNumber = new Map(inserted.map((row) => [row.id_number, row.id]));
   const occupantIds = arrivals.map((a) => idByNumber.get(a.idNumber)!);
-  const events = await bulkInsert<number, { seq: number; occupant: number }>(client, {
-    table: 'events',
-    rows: occupantIds.map((_, i) => i),
-    batchSize: 5_000,
-    returning: "seq, (payload->>'occupantId')::int AS occupant",
-    columns: [
-      { name: 'type', type: 'text', value: () => 'arrival:registered' },
-      { name: 'grid_id', type: 'int', value: (i) => arrivals[i]!.gridId },
-      { name: 'actor_user_id', type: 'int', value: () => actorUserId },
-      { name: 'occupant_id', type: 'int', value: (i) => occupantIds[i]!, column: null },
-      {
-        name: 'health_code',
-        type: 'text',
-        value: (i) => arrivals[i]!.healthCode,
-        column: 'payload',
-        expr: "jsonb_build_object('occupantId', u.occupant_id, 'healthCode', u.health_code)",
-      },
-    ],
-  });
-  const seqByOccupant = new Map(events.map((e) => [e.occupant, e.seq]));
-  return occupantIds.map((id) => ({ id, seq: seqByOccupant.get(id)! }));
+  await applyOccupantContribution(client, occupantIds, 1);
+  await applyArrivalBuckets(client, occupantIds, 1);
+  // A registration resolves the person's pending arrival report, wherever it was reported.
+  const resolved = await client.query<{ grid_id: number; n: number }>(
+    `WITH r AS (
+       UPDATE arrival_reports r SET registered_at = now(), registered_occupant_id = o.id
+       FROM occupants o WHERE o.id = ANY($1::bigint[]) AND r.id_number = o.id_number AND r.registered_at IS NULL
+       RETURNING r.grid_id)
+     SELECT grid_id, count(*)::int AS n FROM r GROUP BY grid_id`,
+    [occupantIds],
+  );
+  for (const row of resolved.rows) await bumpGridStatus(client, row.grid_id, { pendingRegistration: -row.n });
+  const seqs = await appendEvents(
+    client,
+    arrivals.map((a, i) => ({
+      type: 'arrival:registered',
+      gridId: a.gridId,
+      actorUserId,
+      payload: { occupantId: occupantIds[i]!, healthCode: a.healthCode },
+    })),
+  );
+  return occupantIds.map((id, i) => ({ id, seq: seqs[i]! }));
 }
 
 export async function findArrivalById(

@@ -16,6 +16,8 @@ export async function readGridSetRevision(client: pg.ClientBase | pg.Pool): Prom
   return rows[0]!.revision;
 }
 
+/** Coordinates at full precision (ST_AsGeoJSON defaults to 9 decimals, which would move shared edges
+ *  off the stored ones and break the agreement with PostGIS near boundaries). */
 export async function readGridInputs(
   client: pg.ClientBase | pg.Pool,
 ): Promise<{ grids: GridInput[]; names: Map<number, GridName> }> {
@@ -25,7 +27,7 @@ export async function readGridInputs(
     name: string;
     kind: GridKind;
     geometry: Polygon | MultiPolygon;
-  }>(`SELECT id, code, name, kind, ST_AsGeoJSON(geom)::json AS geometry FROM grids ORDER BY id`);
+  }>(`SELECT id, code, name, kind, ST_AsGeoJSON(geom, 15)::json AS geometry FROM grids ORDER BY id`);
   return {
     grids: rows.map(({ id, code, kind, geometry }) => ({ id, code, kind, geometry })),
     names: new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }])),

@@ -5,6 +5,8 @@ import { hashPassword } from '../auth/password.ts';
 import { normalizeAddress } from '../domain/address-normalize.ts';
 import { bulkInsert, type BulkColumn } from './bulk-insert.ts';
 import { withTransaction } from './database.ts';
+import { appendEvents } from './events.repo.ts';
+import { recomputeGridStatus } from './grid-status.repo.ts';
 import { demoUsers } from './demo-users.ts';
 
 export type LoadProgress = (step: string, done: number, total: number) => void;
@@ -245,8 +247,14 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset, options: Load
     await client.query(`INSERT INTO dataset_info (key, value) SELECT key, value FROM jsonb_each($1::jsonb)`, [
       JSON.stringify(info),
     ]);
-    await client.query(`INSERT INTO events (type, payload) VALUES ('dataset:loaded', $1::jsonb)`, [
-      JSON.stringify(info),
+    await recomputeGridStatus(client);
+    await appendEvents(client, [
+      {
+        type: 'dataset:loaded',
+        gridId: null,
+        actorUserId: null,
+        payload: { seed: info.seed, scale: info.scale },
+      },
     ]);
   });
   await pool.query('ANALYZE');

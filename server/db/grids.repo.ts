@@ -80,7 +80,7 @@ export async function getGridDetail(pool: pg.Pool, id: number): Promise<GridDeta
   return rows[0]?.detail ?? null;
 }
 
-export async function gridIdsInScope(pool: pg.Pool, scope: Scope): Promise<Set<number>> {
+export async function gridIdsInScope(pool: pg.Pool | pg.ClientBase, scope: Scope): Promise<Set<number>> {
   const params = new SqlParams();
   const { rows } = await pool.query<{ id: number }>(
     `SELECT g.id FROM grids g WHERE ${gridInScopeSql('g', scope, params)}`,

@@ -58,6 +58,7 @@ function intersect(a: Int32Array, b: Int32Array): Int32Array {
 export class AddressIndex {
   private readonly normalized: string[];
   private readonly rows: IndexedAddress[];
+  private readonly rowById: Map<number, IndexedAddress>;
   private readonly exact = new Map<string, number[]>();
   private readonly postings = new Map<number, Int32Array>();
   private readonly bigramCounts: Uint16Array;
@@ -65,6 +66,7 @@ export class AddressIndex {
 
   constructor(addresses: readonly IndexedAddress[]) {
     this.rows = [...addresses];
+    this.rowById = new Map(this.rows.map((row) => [row.id, row]));
     this.normalized = this.rows.map((a) => normalizeAddress(a.text));
     this.bigramCounts = new Uint16Array(this.rows.length);
     this.hits = new Uint16Array(this.rows.length);
@@ -96,6 +98,10 @@ export class AddressIndex {
 
   get size(): number {
     return this.rows.length;
+  }
+
+  byId(id: number): IndexedAddress | undefined {
+    return this.rowById.get(id);
   }
 
   /** Moves addresses to other grids (after a boundary change), keyed by address id. */

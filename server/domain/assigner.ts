@@ -74,6 +74,11 @@ export class Assigner {
     return { ...atPoint, grid: this.ref(exact.gridId), address: toMatch(exact) };
   }
 
+  addressPoint(id: number): [number, number] | null {
+    const address = this.addresses.byId(id);
+    return address ? [address.lon, address.lat] : null;
+  }
+
   searchAddresses(query: string, limit: number): AddressMatch[] {
     return this.addresses.search(query, limit).map(toMatch);
   }

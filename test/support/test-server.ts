@@ -1,7 +1,5 @@
 // Starts the real app (createApp) on port 0 against a test schema, with per-role HTTP clients.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../../server/app.ts';
+import { startConsoleServer, type ConsoleServer } from '../../server/console-server.ts';
 import { loadConfig } from '../../server/config.ts';
 import { loadAssigner } from '../../server/db/assigner.repo.ts';
 import type { Assigner } from '../../server/domain/assigner.ts';
@@ -26,6 +24,7 @@ export interface TestClient {
 
 export interface TestServer {
   baseUrl: string;
+  console: ConsoleServer;
   assigner: Assigner;
   anonymous: TestClient;
   as(role: UserRole | string): Promise<TestClient>;
@@ -40,20 +39,25 @@ const usernameOfRole: Record<string, string> = {
   screen: 'screen',
 };
 
-export async function startTestServer(db: TestDb, options: { clientDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  db: TestDb,
+  options: { clientDir?: string; redisUrl?: string } = {},
+): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: demoPassword });
   const assigner = await loadAssigner(db.pool);
-  const { app } = createApp({
+  const consoleServer = await startConsoleServer({
     pool: db.pool,
     engine: db.engine,
     config,
     assigner,
     clientDir: options.clientDir,
+    port: 0,
+    host: '127.0.0.1',
+    redisUrl: options.redisUrl,
+    broadcaster: { windowMs: 25 },
     logError: () => undefined,
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = consoleServer.url;
 
   const client = (cookie?: string): TestClient => {
     const request = async <T>(
@@ -91,6 +95,7 @@ export async function startTestServer(db: TestDb, options: { clientDir?: string 
   return {
     baseUrl,
     assigner,
+    console: consoleServer,
     anonymous: client(),
     async as(role) {
       const cached = sessions.get(role);
@@ -104,10 +109,6 @@ export async function startTestServer(db: TestDb, options: { clientDir?: string 
       sessions.set(role, logged);
       return logged;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => consoleServer.close(),
   };
 }

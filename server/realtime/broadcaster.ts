@@ -1,0 +1,204 @@
+// Tails the event log and pushes coalesced changes to Socket.IO rooms: one `entity:events` and one
+// `status:delta` per room per window, carrying the full new status of each grid and region that
+// changed (diffs, not whole collections). Time-windowed figures (arrivals in 24 h, overdue) also change
+// with the clock, so every minute all grids are re-read and what changed is pushed.
+import type pg from 'pg';
+import type { Server } from 'socket.io';
+import {
+  EntityEvent,
+  protocolVersion,
+  type ClientToServerEvents,
+  type GridStatus,
+  type RegionStatus,
+  type ServerToClientEvents,
+} from '../../shared/realtime.ts';
+import { readEventsAfter, readMaxSeq, type LoggedEvent } from '../db/events.repo.ts';
+import { countyRoom, regionRoom, roomsOfGrid } from './rooms.ts';
+import { StatusModel } from './status-model.ts';
+
+export interface BroadcasterOptions {
+  /** Coalescing window (≤ 100 ms per the real-time contract). */
+  windowMs?: number;
+  /** How often the clock-driven figures are re-read. */
+  clockRefreshMs?: number;
+  batchLimit?: number;
+  onError?: (error: unknown) => void;
+  /** After each push: the last sequence number pushed (a successor leader resumes after it). */
+  onPushed?: (seq: number) => void;
+}
+
+type Io = Server<ClientToServerEvents, ServerToClientEvents>;
+
+/** Event types that change which grids exist or where they are: the model is reloaded whole. */
+const reloadTypes = new Set(['grid:boundary-changed', 'dataset:loaded']);
+
+const entityTypes = new Set<string>(EntityEvent.shape.type.options);
+export const isEntityEvent = (e: LoggedEvent): e is LoggedEvent & { type: EntityEvent['type'] } =>
+  entityTypes.has(e.type);
+
+export const toEntityEvent = (e: LoggedEvent & { type: EntityEvent['type'] }): EntityEvent => ({
+  seq: e.seq,
+  at: e.at,
+  type: e.type,
+  gridId: e.gridId,
+  townshipCode: e.townshipCode,
+  data: e.data,
+});
+
+export class Broadcaster {
+  private model: StatusModel | null = null;
+  private lastSeq = 0;
+  private startedSeq = 0;
+  /** Sequence number of the last push to each room: the next push to it starts after this. */
+  private readonly roomSeq = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopped = true;
+  private lastClockRefresh = 0;
+  private wake: (() => void) | null = null;
+  readonly stats = { ticks: 0, pushes: 0, events: 0 };
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly io: Io,
+    private readonly options: BroadcasterOptions = {},
+  ) {}
+
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  /** Starts tailing after `fromSeq` (a previous leader's last push), or after the newest event. */
+  async start(fromSeq?: number): Promise<void> {
+    this.model = await StatusModel.load(this.pool);
+    this.lastSeq = fromSeq ?? (await readMaxSeq(this.pool));
+    this.startedSeq = this.lastSeq;
+    this.lastClockRefresh = Date.now();
+    this.stopped = false;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.wake?.();
+  }
+
+  /** A write on this node committed: don't wait for the window to look for it. */
+  poke(): void {
+    if (this.timer && !this.running) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.tick(), 0);
+    }
+  }
+
+  /** Resolves once everything committed so far has been pushed (tests and shutdown use it). */
+  async flush(): Promise<void> {
+    const target = await readMaxSeq(this.pool);
+    while (!this.stopped && this.lastSeq < target) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.poke();
+        setTimeout(resolve, 20);
+      });
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), this.options.windowMs ?? 50);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || this.stopped || !this.model) return;
+    this.running = true;
+    try {
+      const events = await readEventsAfter(this.pool, this.lastSeq, this.options.batchLimit ?? 5000);
+      const clockDue = Date.now() - this.lastClockRefresh >= (this.options.clockRefreshMs ?? 60_000);
+      if (events.length > 0 || clockDue) {
+        let changes: { grids: GridStatus[]; regions: RegionStatus[] };
+        if (events.some((e) => reloadTypes.has(e.type))) {
+          const fresh = await StatusModel.load(this.pool);
+          this.model = fresh;
+          changes = { grids: [...fresh.grids.values()], regions: [...fresh.regions.values()] };
+        } else if (clockDue) {
+          changes = await this.model.refresh(this.pool);
+        } else {
+          const touched = [...new Set(events.map((e) => e.gridId).filter((id): id is number => id !== null))];
+          changes = touched.length
+            ? await this.model.refresh(this.pool, touched)
+            : { grids: [], regions: [] };
+        }
+        if (clockDue) this.lastClockRefresh = Date.now();
+        const seq = events.length ? events[events.length - 1]!.seq : this.lastSeq;
+        this.push(seq, events, changes);
+        this.lastSeq = seq;
+        this.options.onPushed?.(seq);
+        this.stats.ticks++;
+        this.stats.events += events.length;
+      }
+    } catch (error) {
+      this.options.onError?.(error);
+    } finally {
+      this.running = false;
+      this.wake?.();
+      this.wake = null;
+      this.schedule();
+    }
+  }
+
+  private push(
+    seq: number,
+    events: LoggedEvent[],
+    changes: { grids: GridStatus[]; regions: RegionStatus[] },
+  ): void {
+    const model = this.model!;
+    const rooms = new Map<string, { events: EntityEvent[]; grids: GridStatus[]; regions: RegionStatus[] }>();
+    const room = (name: string) => {
+      let entry = rooms.get(name);
+      if (!entry) rooms.set(name, (entry = { events: [], grids: [], regions: [] }));
+      return entry;
+    };
+    for (const event of events) {
+      if (!isEntityEvent(event)) continue;
+      const names =
+        event.gridId !== null ? roomsOfGrid(event.gridId, model.places.get(event.gridId)) : [countyRoom];
+      for (const name of names) room(name).events.push(toEntityEvent(event));
+    }
+    for (const grid of changes.grids) {
+      for (const name of roomsOfGrid(grid.gridId, model.places.get(grid.gridId))) room(name).grids.push(grid);
+    }
+    for (const region of changes.regions) {
+      // A region's roll-up goes to its own room and to every room above it (a township room shows its villages).
+      room(countyRoom).regions.push(region);
+      if (region.code.length > 6) room(regionRoom(region.code)).regions.push(region);
+      if (region.code.length === 12) room(regionRoom(region.code.slice(0, 9))).regions.push(region);
+    }
+    const at = new Date().toISOString();
+    for (const [name, payload] of rooms) {
+      // A room this broadcaster never pushed to starts where the broadcaster started.
+      const fromSeq = (this.roomSeq.get(name) ?? this.startedSeq) + 1;
+      if (payload.events.length) {
+        this.io
+          .to(name)
+          .emit('entity:events', {
+            v: protocolVersion,
+            seq,
+            at,
+            type: 'entity:events',
+            payload: { events: payload.events },
+          });
+      }
+      this.io.to(name).emit('status:delta', {
+        v: protocolVersion,
+        seq,
+        at,
+        type: 'status:delta',
+        payload: { grids: payload.grids, regions: payload.regions, fromSeq },
+      });
+      this.roomSeq.set(name, seq);
+      this.stats.pushes++;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// Grid statuses and their region roll-ups held in memory, refreshed from the database for the grids
+// that events touched, reporting only what actually changed.
+import type pg from 'pg';
+import type { GridStatus, RegionStatus } from '../../shared/realtime.ts';
+import { readGridStatuses } from '../db/grid-status.repo.ts';
+import { rollUp, sameStatus } from '../domain/risk-level.ts';
+import type { GridPlace } from './rooms.ts';
+
+type Queryable = pg.Pool | pg.ClientBase;
+
+export async function readGridPlaces(
+  db: Queryable,
+): Promise<{ countyCode: string; places: Map<number, GridPlace> }> {
+  const county = await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'county'`);
+  const { rows } = await db.query<{ id: number; village_code: string | null }>(
+    'SELECT id, village_code FROM grids',
+  );
+  return {
+    countyCode: county.rows[0]?.code ?? '331023',
+    places: new Map(
+      rows.map((r) => [
+        r.id,
+        { villageCode: r.village_code, townshipCode: r.village_code ? r.village_code.slice(0, 9) : null },
+      ]),
+    ),
+  };
+}
+
+/** The regions (county, township, village codes) a grid counts towards. Sector grids: the county only. */
+export function regionsOfPlace(countyCode: string, place: GridPlace | undefined): string[] {
+  const codes = [countyCode];
+  if (place?.townshipCode) codes.push(place.townshipCode);
+  if (place?.villageCode) codes.push(place.villageCode);
+  return codes;
+}
+
+export class StatusModel {
+  readonly grids = new Map<number, GridStatus>();
+  readonly regions = new Map<string, RegionStatus>();
+  private readonly members = new Map<string, Set<number>>();
+
+  private constructor(
+    readonly countyCode: string,
+    readonly places: Map<number, GridPlace>,
+  ) {
+    for (const [gridId, place] of places) {
+      for (const code of regionsOfPlace(countyCode, place)) {
+        let set = this.members.get(code);
+        if (!set) this.members.set(code, (set = new Set()));
+        set.add(gridId);
+      }
+    }
+  }
+
+  static async load(db: Queryable): Promise<StatusModel> {
+    const { countyCode, places } = await readGridPlaces(db);
+    const model = new StatusModel(countyCode, places);
+    for (const status of await readGridStatuses(db)) model.grids.set(status.gridId, status);
+    for (const code of model.members.keys()) model.regions.set(code, model.rollUp(code));
+    return model;
+  }
+
+  private rollUp(code: string): RegionStatus {
+    const ids = this.members.get(code) ?? new Set<number>();
+    return rollUp(
+      code,
+      [...ids].map((id) => this.grids.get(id)).filter((s): s is GridStatus => s !== undefined),
+    );
+  }
+
+  /** Re-reads these grids (all when omitted) and returns the grids and regions whose status changed. */
+  async refresh(
+    db: Queryable,
+    gridIds?: readonly number[],
+  ): Promise<{ grids: GridStatus[]; regions: RegionStatus[] }> {
+    const fresh = await readGridStatuses(db, gridIds);
+    const grids: GridStatus[] = [];
+    const touchedRegions = new Set<string>();
+    for (const status of fresh) {
+      const before = this.grids.get(status.gridId);
+      if (before && sameStatus(before, status)) continue;
+      this.grids.set(status.gridId, status);
+      grids.push(status);
+      for (const code of regionsOfPlace(this.countyCode, this.places.get(status.gridId)))
+        touchedRegions.add(code);
+    }
+    const regions: RegionStatus[] = [];
+    for (const code of touchedRegions) {
+      const status = this.rollUp(code);
+      const before = this.regions.get(code);
+      if (
+        before &&
+        sameStatus(before, status) &&
+        before.gridsByRisk.high === status.gridsByRisk.high &&
+        before.gridsByRisk.medium === status.gridsByRisk.medium
+      )
+        continue;
+      this.regions.set(code, status);
+      regions.push(status);
+    }
+    return { grids, regions };
+  }
+}

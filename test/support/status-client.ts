@@ -1,0 +1,99 @@
+// A console's real-time state as a test sees it: subscribes over a real socket.io-client, applies pushes
+// by sequence number, resubscribes with its last seq after every reconnect, and records what it saw.
+import { io, type Socket } from 'socket.io-client';
+import {
+  protocolVersion,
+  type Ack,
+  type ClientToServerEvents,
+  type EntityEvent,
+  type GridStatus,
+  type RegionStatus,
+  type ServerToClientEvents,
+  type SubscribeRequest,
+  type SubscribeResult,
+} from '../../shared/realtime.ts';
+
+export class StatusClient {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  readonly grids = new Map<number, GridStatus>();
+  readonly regions = new Map<string, RegionStatus>();
+  /** Every entity event applied, by seq (a duplicate would be counted in `duplicates`). */
+  readonly events = new Map<number, EntityEvent>();
+  duplicates = 0;
+  gapsDetected = 0;
+  snapshots = 0;
+  lastSeq = -1;
+  private subscribed: Promise<SubscribeResult> | null = null;
+
+  constructor(
+    baseUrl: string,
+    cookie: string | undefined,
+    private readonly request: Omit<SubscribeRequest, 'lastSeq' | 'v'> = {},
+  ) {
+    this.socket = io(baseUrl, {
+      transports: ['websocket'],
+      extraHeaders: cookie ? { cookie } : {},
+      reconnection: false,
+    });
+    this.socket.on('connect', () => {
+      this.subscribed = this.subscribe();
+    });
+    this.socket.on('status:delta', (envelope) => {
+      if (envelope.seq <= this.lastSeq) return;
+      if (envelope.payload.fromSeq > this.lastSeq + 1) {
+        this.gapsDetected++;
+        this.subscribed = this.subscribe();
+        return;
+      }
+      for (const grid of envelope.payload.grids) this.grids.set(grid.gridId, grid);
+      for (const region of envelope.payload.regions) this.regions.set(region.code, region);
+      this.lastSeq = envelope.seq;
+    });
+    this.socket.on('entity:events', (envelope) => {
+      for (const event of envelope.payload.events) {
+        // Replays and pushes may overlap: an event is applied once, by its seq.
+        if (this.events.has(event.seq)) this.duplicates++;
+        else this.events.set(event.seq, event);
+      }
+    });
+  }
+
+  async subscribe(): Promise<SubscribeResult> {
+    const result = await new Promise<Ack<SubscribeResult>>((resolve) =>
+      this.socket.emit(
+        'status:subscribe',
+        { ...this.request, v: protocolVersion, ...(this.lastSeq >= 0 ? { lastSeq: this.lastSeq } : {}) },
+        resolve,
+      ),
+    );
+    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+    const data = result.data;
+    if (data.snapshot) {
+      this.snapshots++;
+      this.grids.clear();
+      this.regions.clear();
+      for (const grid of data.snapshot.grids) this.grids.set(grid.gridId, grid);
+      for (const region of data.snapshot.regions) this.regions.set(region.code, region);
+    }
+    this.lastSeq = Math.max(this.lastSeq, data.seq);
+    return data;
+  }
+
+  /** The current subscription, once connected and acknowledged. */
+  async ready(timeoutMs = 5000): Promise<SubscribeResult> {
+    await this.waitFor(() => this.socket.connected && this.subscribed !== null, timeoutMs);
+    return this.subscribed!;
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the stream');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
