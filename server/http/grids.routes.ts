@@ -2,6 +2,7 @@
 import { maskIdNumber, maskName, maskPhone } from '../../shared/id-number.ts';
 import { GridDetail, GridFeatureCollection, GridIdParams, GridListQuery } from '../../shared/grids.ts';
 import { OccupantListQuery, OccupantPage } from '../../shared/occupants.ts';
+import { recordAccess } from '../db/audit.repo.ts';
 import { getGridDetail, gridAccess, listGridFeatures } from '../db/grids.repo.ts';
 import { listGridOccupants } from '../db/occupants.repo.ts';
 import { scopeOf, seesPersonalData, type Scope } from '../domain/scope.ts';
@@ -70,6 +71,12 @@ export function gridRoutes(api: ApiRegistry, deps: AppDeps): void {
       await requireGrid(params.id, scopeOf(user));
       const { items, total } = await listGridOccupants(deps.pool, params.id, query);
       const masked = !seesPersonalData(user);
+      await recordAccess(deps.pool, {
+        userId: user.id,
+        action: 'occupant-list',
+        gridId: params.id,
+        detail: { page: query.page, pageSize: query.pageSize, shown: items.length, masked },
+      });
       return {
         items: masked
           ? items.map((o) => ({
