@@ -32,6 +32,14 @@ if ! pg_isready -h "$PGHOST" -p "$PGPORT" -q; then
 fi
 pg_isready -h "$PGHOST" -p "$PGPORT"
 
+step "Redis on 127.0.0.1:6379 (the scale-out test runs two server processes sharing it)"
+if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  for _ in $(seq 1 30); do (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && break; sleep 0.5; done
+fi
+echo "Redis is up"
+
 step "fresh database $TEST_DB with PostGIS"
 psql_admin() { runuser -u postgres -- psql -h "$PGHOST" -p "$PGPORT" -v ON_ERROR_STOP=1 -qtA "$@"; }
 psql_admin -d postgres -c "DROP DATABASE IF EXISTS $TEST_DB WITH (FORCE)"

@@ -12,6 +12,11 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** With several server processes: Redis for Socket.IO's streams adapter and broadcaster election. */
   REDIS_URL: z.string().url().optional(),
+  /** Namespace for this deployment's Redis keys and streams (several deployments may share a Redis). */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]+$/)
+    .default('grid-console'),
   /** Schema that holds the product's tables; PostGIS stays in `public`. */
   DB_SCHEMA: z
     .string()

@@ -19,6 +19,7 @@ export interface ConsoleServerOptions {
   port: number;
   host: string;
   redisUrl?: string | undefined;
+  redisPrefix?: string;
   broadcaster?: BroadcasterOptions;
   logError?: (error: unknown) => void;
   log?: (line: string) => void;
@@ -47,6 +48,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   realtime = await attachRealtime(httpServer, {
     pool: options.pool,
     redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix,
     broadcaster: options.broadcaster,
     log: options.log,
   });

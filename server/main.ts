@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     port: config.PORT,
     host: config.HOST,
     redisUrl: config.REDIS_URL,
+    redisPrefix: config.REDIS_PREFIX,
     log,
   });
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;

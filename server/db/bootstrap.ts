@@ -1,7 +1,8 @@
 // Opens the database, applies migrations and, on an empty schema, generates and loads the Tiantai dataset.
 import type { Dataset } from '../../data/generator/dataset.ts';
 import { generateDataset } from '../../data/generator/generate.ts';
-import { openDatabase, type Database } from './database.ts';
+import { openDatabase, withTransaction, type Database } from './database.ts';
+import { recomputeGridStatus } from './grid-status.repo.ts';
 import { isDatasetLoaded, loadDataset } from './dataset-loader.ts';
 import { migrate } from './migrate.ts';
 
@@ -39,7 +40,17 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Boot
   try {
     const applied = await time('migrate', () => migrate(db.pool));
     if (applied.length) log(`applied migrations: ${applied.map((m) => `${m.version}_${m.name}`).join(', ')}`);
-    if (await isDatasetLoaded(db.pool)) return { db, loaded: false, timings };
+    if (await isDatasetLoaded(db.pool)) {
+      // A database loaded before grid_status existed (migration 003) gets its counters built once.
+      const { rows } = await db.pool.query<{ missing: boolean }>(
+        'SELECT EXISTS (SELECT 1 FROM grids g WHERE NOT EXISTS (SELECT 1 FROM grid_status s WHERE s.grid_id = g.id)) AS missing',
+      );
+      if (rows[0]?.missing) {
+        log('building live grid status counters …');
+        await time('status', () => withTransaction(db.pool, (client) => recomputeGridStatus(client)));
+      }
+      return { db, loaded: false, timings };
+    }
 
     const epoch = options.epoch ?? new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
     log(`generating the Tiantai reference dataset (seed ${options.seed}, scale ${options.scale}) …`);

@@ -1,6 +1,5 @@
 // The dispatcher's reads: unified search, one occupant with history (audited), recent events.
-import type {
-  SearchHit} from '../../shared/console.ts';
+import type { SearchHit } from '../../shared/console.ts';
 import {
   EventListQuery,
   EventListResponse,

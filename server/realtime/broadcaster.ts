@@ -23,8 +23,8 @@ export interface BroadcasterOptions {
   clockRefreshMs?: number;
   batchLimit?: number;
   onError?: (error: unknown) => void;
-  /** After each push: the last sequence number pushed (a successor leader resumes after it). */
-  onPushed?: (seq: number) => void;
+  /** Before each push: its sequence number (a successor leader resumes after it). */
+  onPushing?: (seq: number) => void;
 }
 
 type Io = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -55,6 +55,7 @@ export class Broadcaster {
   private running = false;
   private stopped = true;
   private lastClockRefresh = 0;
+  private pushAllNext = false;
   private wake: (() => void) | null = null;
   readonly stats = { ticks: 0, pushes: 0, events: 0 };
 
@@ -73,6 +74,9 @@ export class Broadcaster {
     this.model = await StatusModel.load(this.pool);
     this.lastSeq = fromSeq ?? (await readMaxSeq(this.pool));
     this.startedSeq = this.lastSeq;
+    // Taking over from another process: the model was just read at a later point than `fromSeq`, so it
+    // cannot tell what changed since; the first push carries every grid and region.
+    this.pushAllNext = fromSeq !== undefined;
     this.lastClockRefresh = Date.now();
     this.stopped = false;
     this.schedule();
@@ -116,9 +120,10 @@ export class Broadcaster {
     try {
       const events = await readEventsAfter(this.pool, this.lastSeq, this.options.batchLimit ?? 5000);
       const clockDue = Date.now() - this.lastClockRefresh >= (this.options.clockRefreshMs ?? 60_000);
-      if (events.length > 0 || clockDue) {
+      if (events.length > 0 || clockDue || this.pushAllNext) {
         let changes: { grids: GridStatus[]; regions: RegionStatus[] };
-        if (events.some((e) => reloadTypes.has(e.type))) {
+        if (this.pushAllNext || events.some((e) => reloadTypes.has(e.type))) {
+          this.pushAllNext = false;
           const fresh = await StatusModel.load(this.pool);
           this.model = fresh;
           changes = { grids: [...fresh.grids.values()], regions: [...fresh.regions.values()] };
@@ -132,9 +137,9 @@ export class Broadcaster {
         }
         if (clockDue) this.lastClockRefresh = Date.now();
         const seq = events.length ? events[events.length - 1]!.seq : this.lastSeq;
+        this.options.onPushing?.(seq);
         this.push(seq, events, changes);
         this.lastSeq = seq;
-        this.options.onPushed?.(seq);
         this.stats.ticks++;
         this.stats.events += events.length;
       }
@@ -180,15 +185,13 @@ export class Broadcaster {
       // A room this broadcaster never pushed to starts where the broadcaster started.
       const fromSeq = (this.roomSeq.get(name) ?? this.startedSeq) + 1;
       if (payload.events.length) {
-        this.io
-          .to(name)
-          .emit('entity:events', {
-            v: protocolVersion,
-            seq,
-            at,
-            type: 'entity:events',
-            payload: { events: payload.events },
-          });
+        this.io.to(name).emit('entity:events', {
+          v: protocolVersion,
+          seq,
+          at,
+          type: 'entity:events',
+          payload: { events: payload.events },
+        });
       }
       this.io.to(name).emit('status:delta', {
         v: protocolVersion,

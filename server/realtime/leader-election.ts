@@ -42,9 +42,12 @@ export class LeaderElection {
     await this.round();
   }
 
-  /** Called after each push while leader; written with the next lease renewal. */
+  /** Called before each push while leader: a successor resumes after the last push begun. Re-pushing
+   *  what a dying leader may already have sent is harmless (consoles drop what they have by seq). */
   recordSeq(seq: number): void {
+    if (!this.leader || seq === this.pendingSeq) return;
     this.pendingSeq = seq;
+    this.redis.set(this.seqKey, String(seq)).catch(() => undefined);
   }
 
   private async round(): Promise<void> {

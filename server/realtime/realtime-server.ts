@@ -35,6 +35,7 @@ export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<strin
 export interface RealtimeOptions {
   pool: pg.Pool;
   redisUrl?: string | undefined;
+  redisPrefix?: string;
   broadcaster?: BroadcasterOptions;
   log?: (line: string) => void;
 }
@@ -58,7 +59,7 @@ export async function attachRealtime(httpServer: http.Server, options: RealtimeO
     redis = createClient({ url: options.redisUrl });
     redis.on('error', (error) => log(`redis: ${(error as Error).message}`));
     await redis.connect();
-    io.adapter(createAdapter(redis));
+    io.adapter(createAdapter(redis, { streamName: `${options.redisPrefix ?? 'grid-console'}:socket.io` }));
   }
 
   let places: Map<number, GridPlace> = (await readGridPlaces(pool)).places;
@@ -155,13 +156,14 @@ export async function attachRealtime(httpServer: http.Server, options: RealtimeO
     broadcaster = new Broadcaster(pool, io, {
       ...options.broadcaster,
       onError: (error) => log(`broadcaster: ${(error as Error).message}`),
-      onPushed: (seq) => election?.recordSeq(seq),
+      onPushing: (seq) => election?.recordSeq(seq),
     });
     await broadcaster.start(fromSeq);
     log(`broadcasting from event ${broadcaster.seq}`);
   };
   const election = redis
     ? new LeaderElection(redis, {
+        key: `${options.redisPrefix ?? 'grid-console'}:broadcaster`,
         onElected: (lastSeq) => becomeBroadcaster(lastSeq ?? undefined),
         onDeposed: () => {
           broadcaster?.stop();

@@ -14,7 +14,7 @@ import {
 } from '../../shared/realtime.ts';
 
 export class StatusClient {
-  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   readonly grids = new Map<number, GridStatus>();
   readonly regions = new Map<string, RegionStatus>();
   /** Every entity event applied, by seq (a duplicate would be counted in `duplicates`). */
@@ -27,18 +27,30 @@ export class StatusClient {
 
   constructor(
     baseUrl: string,
-    cookie: string | undefined,
+    private readonly cookie: string | undefined,
     private readonly request: Omit<SubscribeRequest, 'lastSeq' | 'v'> = {},
   ) {
-    this.socket = io(baseUrl, {
+    this.socket = this.open(baseUrl);
+  }
+
+  /** Moves to another server process (its old one died), keeping lastSeq and state: it resumes there. */
+  switchTo(baseUrl: string): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+    this.subscribed = null;
+    this.socket = this.open(baseUrl);
+  }
+
+  private open(baseUrl: string): Socket<ServerToClientEvents, ClientToServerEvents> {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
       transports: ['websocket'],
-      extraHeaders: cookie ? { cookie } : {},
+      extraHeaders: this.cookie ? { cookie: this.cookie } : {},
       reconnection: false,
     });
-    this.socket.on('connect', () => {
+    socket.on('connect', () => {
       this.subscribed = this.subscribe();
     });
-    this.socket.on('status:delta', (envelope) => {
+    socket.on('status:delta', (envelope) => {
       if (envelope.seq <= this.lastSeq) return;
       if (envelope.payload.fromSeq > this.lastSeq + 1) {
         this.gapsDetected++;
@@ -49,13 +61,14 @@ export class StatusClient {
       for (const region of envelope.payload.regions) this.regions.set(region.code, region);
       this.lastSeq = envelope.seq;
     });
-    this.socket.on('entity:events', (envelope) => {
+    socket.on('entity:events', (envelope) => {
       for (const event of envelope.payload.events) {
         // Replays and pushes may overlap: an event is applied once, by its seq.
         if (this.events.has(event.seq)) this.duplicates++;
         else this.events.set(event.seq, event);
       }
     });
+    return socket;
   }
 
   async subscribe(): Promise<SubscribeResult> {
