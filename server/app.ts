@@ -14,6 +14,7 @@ import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { facilityRoutes } from './http/facilities.routes.ts';
 import { gridRoutes } from './http/grids.routes.ts';
 import { healthRoutes } from './http/health.routes.ts';
+import { boundaryRoutes } from './http/boundaries.routes.ts';
 import { consoleRoutes } from './http/console.routes.ts';
 import { statusRoutes } from './http/status.routes.ts';
 import { operationRoutes } from './http/operations.routes.ts';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): App {
   operationRoutes(api, deps);
   statusRoutes(api, deps);
   consoleRoutes(api, deps);
+  boundaryRoutes(api, deps);
   app.use(router);
   app.use('/api', apiNotFound);
 

@@ -27,6 +27,8 @@ export const GridListQuery = z.object({
     .regex(/^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/, 'a 6-, 9- or 12-digit region code')
     .optional(),
   bbox: BboxParam.optional(),
+  /** The boundaries in force at this time (ISO 8601) instead of today's. */
+  asOf: z.iso.datetime({ offset: true }).optional(),
 });
 export type GridListQuery = z.infer<typeof GridListQuery>;
 

@@ -27,7 +27,9 @@ export async function readGridInputs(
     name: string;
     kind: GridKind;
     geometry: Polygon | MultiPolygon;
-  }>(`SELECT id, code, name, kind, ST_AsGeoJSON(geom, 15)::json AS geometry FROM grids ORDER BY id`);
+  }>(
+    `SELECT id, code, name, kind, ST_AsGeoJSON(geom, 15)::json AS geometry FROM grids WHERE retired_at IS NULL ORDER BY id`,
+  );
   return {
     grids: rows.map(({ id, code, kind, geometry }) => ({ id, code, kind, geometry })),
     names: new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }])),

@@ -141,7 +141,7 @@ export async function readGridStatuses(
                 WHERE hour >= date_trunc('hour', now()) - interval '23 hours' GROUP BY grid_id) h ON h.grid_id = s.grid_id
      LEFT JOIN (SELECT grid_id, count(*) AS waiting FROM arrival_reports
                 WHERE registered_at IS NULL AND reported_at < now() - interval '1 hour' GROUP BY grid_id) p ON p.grid_id = s.grid_id
-     ${gridIds ? 'WHERE s.grid_id = ANY($1::int[])' : ''}
+     WHERE s.grid_id IN (SELECT id FROM grids WHERE retired_at IS NULL) ${gridIds ? 'AND s.grid_id = ANY($1::int[])' : ''}
      ORDER BY s.grid_id`,
     gridIds ? [gridIds] : [],
   );

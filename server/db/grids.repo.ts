@@ -18,7 +18,7 @@ export async function listGridFeatures(
   scope: Scope,
 ): Promise<GridFeatureCollection> {
   const params = new SqlParams();
-  const where = [gridInScopeSql('g', scope, params)];
+  const where = ['g.retired_at IS NULL', gridInScopeSql('g', scope, params)];
   if (query.kind) where.push(`g.kind = ${params.add(query.kind)}`);
   if (query.region) where.push(gridInRegionSql('g', query.region, params));
   if (query.bbox) {
@@ -46,7 +46,7 @@ export async function gridAccess(
   const params = new SqlParams();
   const idParam = params.add(id);
   const { rows } = await pool.query<{ allowed: boolean }>(
-    `SELECT ${gridInScopeSql('g', scope, params)} AS allowed FROM grids g WHERE g.id = ${idParam}`,
+    `SELECT ${gridInScopeSql('g', scope, params)} AS allowed FROM grids g WHERE g.id = ${idParam} AND g.retired_at IS NULL`,
     params.values,
   );
   if (!rows[0]) return 'missing';
@@ -83,8 +83,22 @@ export async function getGridDetail(pool: pg.Pool, id: number): Promise<GridDeta
 export async function gridIdsInScope(pool: pg.Pool | pg.ClientBase, scope: Scope): Promise<Set<number>> {
   const params = new SqlParams();
   const { rows } = await pool.query<{ id: number }>(
-    `SELECT g.id FROM grids g WHERE ${gridInScopeSql('g', scope, params)}`,
+    `SELECT g.id FROM grids g WHERE g.retired_at IS NULL AND ${gridInScopeSql('g', scope, params)}`,
     params.values,
   );
   return new Set(rows.map((r) => r.id));
+}
+
+/** Every grid as it was at `asOf`: the revision in force then (retired grids drop out). */
+export async function listGridFeaturesAsOf(pool: pg.Pool, asOf: string): Promise<GridFeatureCollection> {
+  const { rows } = await pool.query<{ fc: GridFeatureCollection }>(
+    `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+       'type', 'Feature', 'id', g.id, 'geometry', ${areaGeoJsonSql('r.geom')},
+       'properties', (${gridPropertiesSql('g')})::jsonb || jsonb_build_object('revision', r.revision, 'name', r.name)
+     ) ORDER BY g.kind DESC, g.code), '[]'::json)) AS fc
+     FROM grid_revisions r JOIN grids g ON g.id = r.grid_id
+     WHERE r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1) AND r.geom IS NOT NULL`,
+    [asOf],
+  );
+  return rows[0]!.fc;
 }

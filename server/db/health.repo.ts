@@ -13,8 +13,8 @@ export async function readDatasetCounts(pool: pg.Pool): Promise<DatasetCounts> {
   const { rows } = await pool.query<DatasetCounts>(`SELECT
     (SELECT count(*) FROM regions WHERE level = 'township')::int AS townships,
     (SELECT count(*) FROM regions WHERE level = 'village')::int AS villages,
-    (SELECT count(*) FROM grids WHERE kind = 'territorial')::int AS "territorialGrids",
-    (SELECT count(*) FROM grids WHERE kind = 'sector')::int AS "sectorGrids",
+    (SELECT count(*) FROM grids WHERE kind = 'territorial' AND retired_at IS NULL)::int AS "territorialGrids",
+    (SELECT count(*) FROM grids WHERE kind = 'sector' AND retired_at IS NULL)::int AS "sectorGrids",
     (SELECT count(*) FROM grid_workers)::int AS "gridWorkers",
     (SELECT count(*) FROM addresses)::int AS addresses,
     (SELECT count(*) FROM households)::int AS households,

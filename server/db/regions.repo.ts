@@ -23,7 +23,7 @@ export async function loadRegionTree(
      village_stats AS (
        SELECT g.village_code, count(*)::int AS grids, coalesce(sum(p.n), 0)::int AS population
        FROM grids g LEFT JOIN grid_population p ON p.grid_id = g.id
-       WHERE g.kind = 'territorial' GROUP BY g.village_code)
+       WHERE g.kind = 'territorial' AND g.retired_at IS NULL GROUP BY g.village_code)
      SELECT r.code, r.name, r.level, r.kind, r.parent_code,
             coalesce(sum(s.population), 0)::int AS population, coalesce(sum(s.grids), 0)::int AS grid_count
      FROM regions r LEFT JOIN village_stats s ON s.village_code LIKE r.code || '%'

@@ -49,7 +49,7 @@ export function consoleRoutes(api: ApiRegistry, deps: AppDeps): void {
         `SELECT g.id, g.code, g.name, v.name AS village, t.name AS township,
                 ARRAY[ST_XMin(g.geom), ST_YMin(g.geom), ST_XMax(g.geom), ST_YMax(g.geom)] AS bbox
          FROM grids g LEFT JOIN regions v ON v.code = g.village_code LEFT JOIN regions t ON t.code = v.parent_code
-         WHERE g.name LIKE $1 OR g.code LIKE $1 ORDER BY length(g.name), g.code LIMIT $2`,
+         WHERE g.retired_at IS NULL AND (g.name LIKE $1 OR g.code LIKE $1) ORDER BY length(g.name), g.code LIMIT $2`,
         [like, query.limit],
       );
       for (const g of grids.rows) {

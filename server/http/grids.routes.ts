@@ -3,7 +3,13 @@ import { maskIdNumber, maskName, maskPhone } from '../../shared/id-number.ts';
 import { GridDetail, GridFeatureCollection, GridIdParams, GridListQuery } from '../../shared/grids.ts';
 import { OccupantListQuery, OccupantPage } from '../../shared/occupants.ts';
 import { recordAccess } from '../db/audit.repo.ts';
-import { getGridDetail, gridAccess, listGridFeatures } from '../db/grids.repo.ts';
+import {
+  getGridDetail,
+  gridAccess,
+  gridIdsInScope,
+  listGridFeatures,
+  listGridFeaturesAsOf,
+} from '../db/grids.repo.ts';
 import { listGridOccupants } from '../db/occupants.repo.ts';
 import { scopeOf, seesPersonalData, type Scope } from '../domain/scope.ts';
 import type { AppDeps } from '../app.ts';
@@ -27,7 +33,17 @@ export function gridRoutes(api: ApiRegistry, deps: AppDeps): void {
       query: GridListQuery,
       response: GridFeatureCollection,
     },
-    async ({ query, user }) => listGridFeatures(deps.pool, query, scopeOf(user)),
+    async ({ query, user }) => {
+      if (!query.asOf) return listGridFeatures(deps.pool, query, scopeOf(user));
+      const allowed = await gridIdsInScope(deps.pool, scopeOf(user));
+      const all = await listGridFeaturesAsOf(deps.pool, query.asOf);
+      return {
+        ...all,
+        features: all.features.filter(
+          (f) => allowed.has(f.properties.id) && (!query.kind || f.properties.kind === query.kind),
+        ),
+      };
+    },
   );
 
   api.add(

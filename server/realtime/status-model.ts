@@ -13,7 +13,7 @@ export async function readGridPlaces(
 ): Promise<{ countyCode: string; places: Map<number, GridPlace> }> {
   const county = await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'county'`);
   const { rows } = await db.query<{ id: number; village_code: string | null }>(
-    'SELECT id, village_code FROM grids',
+    'SELECT id, village_code FROM grids WHERE retired_at IS NULL',
   );
   return {
     countyCode: county.rows[0]?.code ?? '331023',

@@ -161,7 +161,11 @@ describe('personal data', () => {
 
   it('writes every occupant-list view to the access audit log', async () => {
     const count = async () =>
-      (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM access_audit WHERE action = 'occupant-list'`)).rows[0]!.n;
+      (
+        await db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM access_audit WHERE action = 'occupant-list'`,
+        )
+      ).rows[0]!.n;
     const before = await count();
     await (await server.as('dispatcher')).get(`/api/grids/${workerGridId}/occupants`);
     expect(await count()).toBe(before + 1);

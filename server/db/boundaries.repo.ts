@@ -1,0 +1,424 @@
+// Boundary change sets: validation in PostGIS (validity, overlaps, gaps, parent, slivers), the impact
+// preview (who and what would move), and the commit (new revisions, reassignment, status, event) in one
+// transaction. The preview and the commit run the same code, so the preview's numbers are the commit's.
+import type { MultiPolygon, Polygon } from 'geojson';
+import type pg from 'pg';
+import { ErrorCode } from '../../shared/api-error.ts';
+import type { BoundaryChangeSet, BoundaryPreview, BoundaryProblem } from '../../shared/boundaries.ts';
+import { HttpError } from '../http/http-error.ts';
+import { GridIndex } from '../spatial/grid-index.ts';
+import type { GridInput } from '../spatial/packed-grids.ts';
+import { readGridInputs } from './assigner.repo.ts';
+import { appendEvents } from './events.repo.ts';
+import { recomputeGridStatus } from './grid-status.repo.ts';
+import { applyReassignment, computeReassignment } from './reassignment.repo.ts';
+import type { ReassignmentPlan } from '../domain/reassignment.ts';
+
+type Queryable = pg.ClientBase | pg.Pool;
+
+/** Below this area a polygon is a sliver, whatever its shape. */
+export const minGridAreaM2 = 500;
+/** Below this compactness (4π·area/perimeter², 1 for a circle) a polygon is a sliver. */
+export const minCompactness = 0.02;
+/** Overlaps and gaps smaller than this are floating-point noise, not problems. */
+const toleranceM2 = 1;
+
+interface ExistingGrid {
+  id: number;
+  code: string;
+  name: string;
+  kind: 'territorial' | 'sector';
+  village_code: string | null;
+  revision: number;
+}
+
+interface Proposed {
+  key: string;
+  gridId: number | null;
+  kind: 'territorial' | 'sector';
+  village: string | null;
+  geometry: Polygon | MultiPolygon;
+}
+
+const problem = (
+  code: BoundaryProblem['code'],
+  message: string,
+  gridIds: number[],
+  geometry: unknown = null,
+  areaM2: number | null = null,
+): BoundaryProblem => ({
+  code,
+  message,
+  gridIds,
+  geometry,
+  areaM2: areaM2 === null ? null : Math.round(areaM2 * 10) / 10,
+});
+
+async function readExisting(
+  db: Queryable,
+  set: BoundaryChangeSet,
+  lock: boolean,
+): Promise<Map<number, ExistingGrid>> {
+  const ids = set.changes.flatMap((c) => (c.op === 'create' ? [] : [c.gridId]));
+  const { rows } = await db.query<ExistingGrid>(
+    `SELECT id, code, name, kind, village_code, revision FROM grids WHERE id = ANY($1::int[]) AND retired_at IS NULL
+     ORDER BY id ${lock ? 'FOR UPDATE' : ''}`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function proposals(
+  set: BoundaryChangeSet,
+  existing: Map<number, ExistingGrid>,
+): { proposed: Proposed[]; retired: number[]; problems: BoundaryProblem[] } {
+  const proposed: Proposed[] = [];
+  const retired: number[] = [];
+  const problems: BoundaryProblem[] = [];
+  for (const change of set.changes) {
+    if (change.op === 'create') {
+      const kind = change.villageCode ? 'territorial' : 'sector';
+      if (!change.villageCode && !change.sectorKind) {
+        problems.push(
+          problem(
+            'unknown_grid',
+            `new grid ${change.code} needs a villageCode (territorial) or a sectorKind`,
+            [],
+          ),
+        );
+      }
+      proposed.push({
+        key: `new:${change.code}`,
+        gridId: null,
+        kind,
+        village: change.villageCode ?? null,
+        geometry: change.geometry,
+      });
+      continue;
+    }
+    const grid = existing.get(change.gridId);
+    if (!grid) {
+      problems.push(
+        problem('unknown_grid', `grid ${change.gridId} does not exist or is retired`, [change.gridId]),
+      );
+      continue;
+    }
+    if (change.op === 'retire') retired.push(grid.id);
+    else
+      proposed.push({
+        key: `grid:${grid.id}`,
+        gridId: grid.id,
+        kind: grid.kind,
+        village: grid.village_code,
+        geometry: change.geometry,
+      });
+  }
+  const villages = new Set([
+    ...proposed.filter((p) => p.kind === 'territorial').map((p) => p.village),
+    ...retired.map((id) => existing.get(id)?.village_code).filter((v) => v),
+  ]);
+  if (villages.size > 1)
+    problems.push(problem('mixed_villages', 'one change set edits the grids of one village at a time', []));
+  return { proposed, retired, problems };
+}
+
+/** Every reason the change set cannot be committed (empty: valid). */
+export async function validateChangeSet(
+  db: Queryable,
+  set: BoundaryChangeSet,
+  lock = false,
+): Promise<{
+  problems: BoundaryProblem[];
+  existing: Map<number, ExistingGrid>;
+  proposed: Proposed[];
+  retired: number[];
+}> {
+  const existing = await readExisting(db, set, lock);
+  const { proposed, retired, problems } = proposals(set, existing);
+  if (problems.length) return { problems, existing, proposed, retired };
+
+  const codes = set.changes.flatMap((c) => (c.op === 'create' ? [c.code] : []));
+  if (codes.length) {
+    const taken = await db.query<{ code: string }>('SELECT code FROM grids WHERE code = ANY($1::text[])', [
+      codes,
+    ]);
+    for (const row of taken.rows)
+      problems.push(problem('code_taken', `grid code ${row.code} is already used`, []));
+  }
+
+  const params = [
+    proposed.map((p) => p.key),
+    proposed.map((p) => p.gridId),
+    proposed.map((p) => p.kind),
+    proposed.map((p) => p.village),
+    proposed.map((p) => JSON.stringify(p.geometry)),
+  ];
+  const proposedSql = `SELECT u.key, u.grid_id, u.kind, u.village, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.gj), 4326)) AS geom
+    FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) AS u(key, grid_id, kind, village, gj)`;
+  const shape = await db.query<{
+    key: string;
+    grid_id: number | null;
+    valid: boolean;
+    reason: string;
+    area: number | null;
+    perimeter: number | null;
+  }>(
+    `SELECT key, grid_id, ST_IsValid(geom) AS valid, ST_IsValidReason(geom) AS reason,
+            CASE WHEN ST_IsValid(geom) THEN ST_Area(geom::geography) END AS area,
+            CASE WHEN ST_IsValid(geom) THEN ST_Perimeter(geom::geography) END AS perimeter
+     FROM (${proposedSql}) p`,
+    params,
+  );
+  for (const row of shape.rows) {
+    const ids = row.grid_id === null ? [] : [row.grid_id];
+    if (!row.valid) problems.push(problem('invalid_geometry', `${row.key}: ${row.reason}`, ids));
+    else if (row.area! < minGridAreaM2 || (4 * Math.PI * row.area!) / row.perimeter! ** 2 < minCompactness) {
+      problems.push(
+        problem('sliver', `${row.key}: a sliver (${Math.round(row.area!)} m²)`, ids, null, row.area),
+      );
+    }
+  }
+  if (problems.length) return { problems, existing, proposed, retired };
+
+  const changedIds = [...proposed.flatMap((p) => (p.gridId === null ? [] : [p.gridId])), ...retired];
+  const topology = await db.query<{
+    code: BoundaryProblem['code'];
+    a: string;
+    b: string | null;
+    ids: number[];
+    area: number;
+    geometry: unknown;
+  }>(
+    `WITH p AS (${proposedSql}),
+     village AS (SELECT DISTINCT v.code, v.geom FROM regions v WHERE v.code = ANY(SELECT village FROM p WHERE kind = 'territorial')
+                 UNION SELECT v.code, v.geom FROM regions v JOIN grids g ON g.village_code = v.code WHERE g.id = ANY($6::int[])),
+     result AS (
+       SELECT 'grid:' || g.id AS key, g.id AS grid_id, g.geom FROM grids g JOIN village v ON v.code = g.village_code
+       WHERE g.kind = 'territorial' AND g.retired_at IS NULL AND g.id <> ALL($6::int[])
+       UNION ALL SELECT key, grid_id, geom FROM p WHERE kind = 'territorial')
+     SELECT 'overlap' AS code, a.key AS a, b.key AS b, array_remove(ARRAY[a.grid_id, b.grid_id], NULL) AS ids,
+            ST_Area(ST_Intersection(a.geom, b.geom)::geography) AS area, ST_AsGeoJSON(ST_Intersection(a.geom, b.geom), 7)::json AS geometry
+     FROM p a JOIN (SELECT key, grid_id, geom FROM result UNION ALL
+                     SELECT 'grid:' || g.id, g.id, g.geom FROM grids g
+                     WHERE g.kind = 'territorial' AND g.retired_at IS NULL AND g.id <> ALL($6::int[])
+                       AND g.village_code NOT IN (SELECT code FROM village)) b
+       ON a.key <> b.key AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
+     WHERE a.kind = 'territorial' AND (b.key NOT IN (SELECT key FROM p) OR a.key < b.key)
+       AND ST_Area(ST_Intersection(a.geom, b.geom)::geography) > ${toleranceM2}
+     UNION ALL
+     SELECT 'outside_parent', p.key, p.village, array_remove(ARRAY[p.grid_id], NULL), ST_Area(ST_Difference(p.geom, v.geom)::geography),
+            ST_AsGeoJSON(ST_Difference(p.geom, v.geom), 7)::json
+     FROM p JOIN regions v ON v.code = p.village
+     WHERE p.kind = 'territorial' AND ST_Area(ST_Difference(p.geom, v.geom)::geography) > ${toleranceM2}
+     UNION ALL
+     SELECT 'gap', v.code, NULL, ARRAY[]::int[], ST_Area(ST_Difference(v.geom, ST_Union(r.geom))::geography),
+            ST_AsGeoJSON(ST_Difference(v.geom, ST_Union(r.geom)), 7)::json
+     FROM village v JOIN result r ON r.geom && v.geom AND ST_Intersects(r.geom, v.geom)
+     GROUP BY v.code, v.geom HAVING ST_Area(ST_Difference(v.geom, ST_Union(r.geom))::geography) > ${toleranceM2}
+     UNION ALL
+     SELECT 'outside_county', p.key, NULL, array_remove(ARRAY[p.grid_id], NULL), ST_Area(ST_Difference(p.geom, c.geom)::geography),
+            ST_AsGeoJSON(ST_Difference(p.geom, c.geom), 7)::json
+     FROM p, regions c WHERE c.level = 'county' AND p.kind = 'sector'
+       AND ST_Area(ST_Difference(p.geom, c.geom)::geography) > ${toleranceM2}`,
+    [...params, changedIds],
+  );
+  const messages: Record<string, (r: (typeof topology.rows)[number]) => string> = {
+    overlap: (r) => `${r.a} overlaps ${r.b} by ${Math.round(r.area)} m²`,
+    outside_parent: (r) => `${r.a} reaches ${Math.round(r.area)} m² outside its village`,
+    gap: (r) => `village ${r.a} would have ${Math.round(r.area)} m² covered by no grid`,
+    outside_county: (r) => `${r.a} reaches ${Math.round(r.area)} m² outside the county`,
+  };
+  for (const row of topology.rows)
+    problems.push(problem(row.code, messages[row.code]!(row), row.ids, row.geometry, row.area));
+  return { problems, existing, proposed, retired };
+}
+
+/** The grids as they would be after the change set (new grids get the ids given). */
+function applyToInputs(
+  current: GridInput[],
+  proposed: Proposed[],
+  retired: number[],
+  newIds: Map<string, number>,
+): GridInput[] {
+  const replaced = new Map(proposed.filter((p) => p.gridId !== null).map((p) => [p.gridId!, p]));
+  const gone = new Set(retired);
+  const kept = current
+    .filter((g) => !gone.has(g.id))
+    .map((g) => (replaced.has(g.id) ? { ...g, geometry: replaced.get(g.id)!.geometry } : g));
+  const created = proposed
+    .filter((p) => p.gridId === null)
+    .map((p) => ({ id: newIds.get(p.key)!, code: p.key.slice(4), kind: p.kind, geometry: p.geometry }));
+  return [...kept, ...created];
+}
+
+async function describeImpact(
+  db: Queryable,
+  plan: ReassignmentPlan,
+  names: Map<number, { code: string; name: string }>,
+): Promise<Omit<BoundaryPreview, 'valid' | 'validationMs' | 'previewMs'>> {
+  const ref = (id: number) => ({
+    id,
+    code: names.get(id)?.code ?? String(id),
+    name: names.get(id)?.name ?? String(id),
+  });
+  const moves = plan.summary.map((m) => ({ ...m, from: ref(m.from), to: ref(m.to) }));
+  const totals = { addresses: 0, occupants: 0, checkpoints: 0, isolationSites: 0 };
+  const delta = new Map<number, number>();
+  for (const m of plan.summary) {
+    totals.addresses += m.addresses;
+    totals.occupants += m.occupants;
+    totals.checkpoints += m.checkpoints;
+    totals.isolationSites += m.isolationSites;
+    delta.set(m.from, (delta.get(m.from) ?? 0) - m.occupants);
+    delta.set(m.to, (delta.get(m.to) ?? 0) + m.occupants);
+  }
+  const gridIds = [...delta.keys()];
+  const workers = await db.query<{ id: number; name: string; grid_id: number }>(
+    'SELECT id, name, grid_id FROM grid_workers WHERE grid_id = ANY($1::int[]) ORDER BY id',
+    [gridIds],
+  );
+  const tasks = await db.query<{ n: number }>(
+    `SELECT count(DISTINCT task_id)::int AS n FROM task_assignments WHERE grid_id = ANY($1::int[]) AND state <> 'done'`,
+    [gridIds],
+  );
+  return {
+    moves,
+    totals,
+    workers: workers.rows.map((w) => {
+      const d = delta.get(w.grid_id) ?? 0;
+      return { id: w.id, name: w.name, gridId: w.grid_id, gained: Math.max(0, d), lost: Math.max(0, -d) };
+    }),
+    openTasksAffected: tasks.rows[0]!.n,
+  };
+}
+
+export async function previewChangeSet(
+  db: Queryable,
+  set: BoundaryChangeSet,
+): Promise<BoundaryPreview | BoundaryProblem[]> {
+  const t0 = performance.now();
+  const { problems, proposed, retired } = await validateChangeSet(db, set);
+  const t1 = performance.now();
+  if (problems.length) return problems;
+  const { grids, names } = await readGridInputs(db);
+  let nextId = Math.max(0, ...grids.map((g) => g.id)) + 1;
+  const newIds = new Map(proposed.filter((p) => p.gridId === null).map((p) => [p.key, nextId++]));
+  for (const [key, id] of newIds) names.set(id, { code: key.slice(4), name: key.slice(4) });
+  const index = GridIndex.build(applyToInputs(grids, proposed, retired, newIds), 0);
+  const plan = await computeReassignment(db, index);
+  const impact = await describeImpact(db, plan, names);
+  return {
+    valid: true,
+    ...impact,
+    validationMs: Math.round(t1 - t0),
+    previewMs: Math.round(performance.now() - t1),
+  };
+}
+
+export interface CommitOutcome {
+  preview: Omit<BoundaryPreview, 'valid' | 'validationMs' | 'previewMs'>;
+  plan: ReassignmentPlan;
+  index: GridIndex;
+  names: Map<number, { code: string; name: string }>;
+  seq: number;
+  revisions: { gridId: number; revision: number }[];
+}
+
+/** Commits in the caller's transaction; throws 409 on a stale base revision and 422 on problems. */
+export async function commitChangeSet(
+  client: pg.ClientBase,
+  set: BoundaryChangeSet & { reason: string },
+  actorUserId: number,
+): Promise<CommitOutcome> {
+  const { problems, existing, proposed, retired } = await validateChangeSet(client, set, true);
+  for (const [id, grid] of existing) {
+    const base = set.baseRevisions[String(id)];
+    if (base !== grid.revision) {
+      throw new HttpError(
+        409,
+        ErrorCode.conflict,
+        `grid ${grid.code} was changed by someone else (now revision ${grid.revision}, you started from ${base ?? 'none'})`,
+        undefined,
+        {
+          gridId: id,
+          currentRevision: grid.revision,
+          baseRevision: base ?? null,
+        },
+      );
+    }
+  }
+  if (problems.length)
+    throw new HttpError(422, ErrorCode.invalidGeometry, 'the boundaries are not valid', undefined, {
+      problems,
+    });
+
+  const newIds = new Map<string, number>();
+  for (const change of set.changes) {
+    if (change.op !== 'create') continue;
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO grids (code, name, kind, sector_kind, village_code, geom, synthetic)
+       VALUES ($1, $2, $3, $4, $5, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326)), false) RETURNING id`,
+      [
+        change.code,
+        change.name,
+        change.villageCode ? 'territorial' : 'sector',
+        change.villageCode ? null : change.sectorKind,
+        change.villageCode ?? null,
+        JSON.stringify(change.geometry),
+      ],
+    );
+    newIds.set(`new:${change.code}`, rows[0]!.id);
+    await client.query('INSERT INTO grid_status (grid_id) VALUES ($1)', [rows[0]!.id]);
+  }
+  for (const change of set.changes) {
+    if (change.op === 'update') {
+      await client.query(
+        `UPDATE grids SET geom = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)), name = coalesce($3, name),
+           revision = revision + 1, updated_at = now() WHERE id = $1`,
+        [change.gridId, JSON.stringify(change.geometry), change.name ?? null],
+      );
+    } else if (change.op === 'retire') {
+      await client.query(
+        'UPDATE grids SET retired_at = now(), revision = revision + 1, updated_at = now() WHERE id = $1',
+        [change.gridId],
+      );
+    }
+  }
+  const touched = [...existing.keys(), ...newIds.values()];
+  await client.query(
+    'UPDATE grid_revisions SET valid_to = now() WHERE grid_id = ANY($1::int[]) AND valid_to IS NULL',
+    [touched],
+  );
+  const revisions = await client.query<{ grid_id: number; revision: number }>(
+    `INSERT INTO grid_revisions (grid_id, revision, kind, name, geom, author_user_id, reason)
+     SELECT id, revision, CASE WHEN retired_at IS NOT NULL THEN 'retire' WHEN id = ANY($4::int[]) THEN 'create' ELSE $2 END,
+            name, CASE WHEN retired_at IS NULL THEN geom END, $3, $5
+     FROM grids WHERE id = ANY($1::int[]) RETURNING grid_id, revision`,
+    [touched, set.kind, actorUserId, [...newIds.values()], set.reason],
+  );
+
+  const { grids, names } = await readGridInputs(client);
+  const index = GridIndex.build(grids, 0);
+  const plan = await computeReassignment(client, index);
+  const preview = await describeImpact(client, plan, names);
+  await applyReassignment(client, plan);
+  const affected = [...new Set([...touched, ...plan.summary.flatMap((m) => [m.from, m.to])])];
+  await recomputeGridStatus(client, affected);
+  const seqs = await appendEvents(
+    client,
+    affected.map((gridId) => ({
+      type: 'grid:boundary-changed',
+      gridId,
+      actorUserId,
+      payload: { changeKind: set.kind, retired: retired.includes(gridId), grids: affected.length },
+    })),
+  );
+  return {
+    preview,
+    plan,
+    index,
+    names,
+    seq: seqs[seqs.length - 1]!,
+    revisions: revisions.rows.map((r) => ({ gridId: r.grid_id, revision: r.revision })),
+  };
+}

@@ -1,0 +1,123 @@
+// Boundary editing for planners: preview a change set's impact, commit it atomically with optimistic
+// locking, read a grid's history, export the boundaries (now or as of a date).
+import { z } from 'zod';
+import { ErrorCode } from '../../shared/api-error.ts';
+import {
+  BoundaryChangeSet,
+  BoundaryCommit,
+  BoundaryCommitResult,
+  BoundaryPreview,
+  GridRevisionList,
+} from '../../shared/boundaries.ts';
+import { GridFeatureCollection, GridIdParams } from '../../shared/grids.ts';
+import { readGridInputs, readGridSetRevision } from '../db/assigner.repo.ts';
+import { commitChangeSet, previewChangeSet } from '../db/boundaries.repo.ts';
+import { withTransaction } from '../db/database.ts';
+import { listGridFeaturesAsOf } from '../db/grids.repo.ts';
+import type { AppDeps } from '../app.ts';
+import { allRoles, type ApiRegistry } from './api-registry.ts';
+import { HttpError, notFound } from './http-error.ts';
+
+const planners = ['planner', 'commander'] as const;
+
+export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
+  api.add(
+    {
+      method: 'post',
+      path: '/api/boundaries/preview',
+      summary:
+        'Validate a boundary change set (PostGIS) and preview who and what would move; 422 with reasons if invalid',
+      tag: 'boundaries',
+      roles: planners,
+      body: BoundaryChangeSet,
+      response: BoundaryPreview,
+    },
+    async ({ body }) => {
+      const result = await previewChangeSet(deps.pool, body);
+      if (Array.isArray(result)) {
+        throw new HttpError(422, ErrorCode.invalidGeometry, 'the boundaries are not valid', undefined, {
+          problems: result,
+        });
+      }
+      return result;
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/api/boundaries/commit',
+      summary:
+        'Commit a boundary change set in one transaction: new revisions, reassignment of addresses, people and facilities, ' +
+        'status, event. 409 if a grid changed since baseRevisions; 422 if invalid.',
+      tag: 'boundaries',
+      roles: planners,
+      body: BoundaryCommit,
+      response: BoundaryCommitResult,
+    },
+    async ({ body, user }) => {
+      const started = performance.now();
+      const outcome = await withTransaction(deps.pool, (client) => commitChangeSet(client, body, user.id));
+      const commitMs = Math.round(performance.now() - started);
+      // The in-memory assignment follows the committed boundaries.
+      const [{ grids, names }, revision] = await Promise.all([
+        readGridInputs(deps.pool),
+        readGridSetRevision(deps.pool),
+      ]);
+      await deps.assigner.grids.replace(grids, revision);
+      deps.assigner.gridNames.clear();
+      for (const [id, name] of names) deps.assigner.gridNames.set(id, name);
+      deps.assigner.addresses.reassign(
+        new Map(outcome.plan.moves.filter((m) => m.kind === 'address').map((m) => [m.id, m.to])),
+      );
+      return {
+        ...outcome.preview,
+        seq: outcome.seq,
+        revisions: outcome.revisions,
+        validationMs: 0,
+        previewMs: 0,
+        commitMs,
+      };
+    },
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/api/grids/:id/revisions',
+      summary: 'A grid’s revisions: author, time, reason and geometry',
+      tag: 'boundaries',
+      roles: allRoles,
+      params: GridIdParams,
+      response: GridRevisionList,
+    },
+    async ({ params }) => {
+      const { rows } = await deps.pool.query<z.infer<typeof GridRevisionList>['revisions'][number]>(
+        `SELECT r.revision, r.kind, r.name, u.display_name AS author, r.reason,
+                to_json(r.valid_from)#>>'{}' AS "validFrom", to_json(r.valid_to)#>>'{}' AS "validTo",
+                CASE WHEN r.geom IS NULL THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(r.geom), 7)::json END AS geometry
+         FROM grid_revisions r LEFT JOIN users u ON u.id = r.author_user_id WHERE r.grid_id = $1 ORDER BY r.revision DESC`,
+        [params.id],
+      );
+      if (rows.length === 0) throw notFound(`grid ${params.id}`);
+      return { gridId: params.id, revisions: rows };
+    },
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/api/boundaries/export',
+      summary: 'All grids as an RFC 7946 GeoJSON file, as they are now or as they were at `asOf`',
+      tag: 'boundaries',
+      roles: ['planner', 'commander', 'dispatcher'],
+      query: z.object({ asOf: z.iso.datetime({ offset: true }).optional() }),
+      response: GridFeatureCollection,
+    },
+    async ({ query, res }) => {
+      const at = query.asOf ?? new Date().toISOString();
+      res.setHeader('content-disposition', `attachment; filename="tiantai-grids-${at.slice(0, 10)}.geojson"`);
+      return listGridFeaturesAsOf(deps.pool, at);
+    },
+  );
+}

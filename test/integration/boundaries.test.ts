@@ -1,0 +1,239 @@
+// Boundary editing through the API: split and merge with previews equal to commits, every invalid case
+// refused with its reason and nothing written, optimistic locking, history and "as of".
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../shared/api-error.ts';
+import {
+  BoundaryCommitResult,
+  BoundaryPreview,
+  GridRevisionList,
+  type BoundaryProblem,
+} from '../../shared/boundaries.ts';
+import { AssignResponse } from '../../shared/arrivals.ts';
+import { GridFeatureCollection } from '../../shared/grids.ts';
+import type { AreaGeometry } from '../../shared/geojson.ts';
+import { createTestDb, type TestDb } from '../support/test-db.ts';
+import { startTestServer, type TestClient, type TestServer } from '../support/test-server.ts';
+import { StatusClient } from '../support/status-client.ts';
+
+let db: TestDb;
+let server: TestServer;
+let planner: TestClient;
+let grid: { id: number; code: string; village_code: string; revision: number; addresses: number };
+let halves: [AreaGeometry, AreaGeometry];
+let original: AreaGeometry;
+const before = new Date().toISOString();
+
+beforeAll(async () => {
+  db = await createTestDb();
+  server = await startTestServer(db);
+  planner = await server.as('planner');
+  // A one-part grid with addresses on both sides of a horizontal cut through its centroid.
+  const { rows } = await db.pool.query<
+    typeof grid & { north: AreaGeometry; south: AreaGeometry; original: AreaGeometry }
+  >(
+    `WITH g AS (
+       SELECT g.id, g.code, g.village_code, g.revision, ST_GeometryN(g.geom, 1) AS poly, ST_Centroid(g.geom) AS c,
+              (SELECT count(*) FROM addresses a WHERE a.grid_id = g.id)::int AS addresses
+       FROM grids g WHERE g.kind = 'territorial' AND ST_NumGeometries(g.geom) = 1),
+     cut AS (
+       SELECT g.*, ST_Split(g.poly, ST_SetSRID(ST_MakeLine(ST_MakePoint(ST_X(c) - 1, ST_Y(c)), ST_MakePoint(ST_X(c) + 1, ST_Y(c))), 4326)) AS parts FROM g)
+     SELECT id, code, village_code, revision, addresses,
+            ST_AsGeoJSON(ST_GeometryN(parts, 1), 15)::json AS north, ST_AsGeoJSON(ST_GeometryN(parts, 2), 15)::json AS south,
+            ST_AsGeoJSON(poly, 15)::json AS original
+     FROM cut
+     WHERE ST_NumGeometries(parts) = 2 AND addresses >= 6
+       AND (SELECT count(*) FROM addresses a WHERE a.grid_id = cut.id AND ST_Y(a.geom) > ST_Y(cut.c) + 1e-5) >= 2
+       AND (SELECT count(*) FROM addresses a WHERE a.grid_id = cut.id AND ST_Y(a.geom) < ST_Y(cut.c) - 1e-5) >= 2
+     ORDER BY addresses DESC LIMIT 1`,
+  );
+  const row = rows[0]!;
+  grid = row;
+  halves = [row.north, row.south];
+  original = row.original;
+});
+afterAll(async () => {
+  await server?.close();
+  await db?.drop();
+});
+
+const split = () => ({
+  changes: [
+    { op: 'update' as const, gridId: grid.id, geometry: halves[0] },
+    {
+      op: 'create' as const,
+      code: `${grid.code.slice(0, 12)}-90`,
+      name: '新分网格',
+      villageCode: grid.village_code,
+      geometry: halves[1],
+    },
+  ],
+  baseRevisions: { [String(grid.id)]: grid.revision },
+  kind: 'split' as const,
+});
+
+const problemsOf = (body: unknown): BoundaryProblem[] =>
+  (ApiError.parse(body).error.details?.problems ?? []) as BoundaryProblem[];
+
+describe('boundary change sets', () => {
+  it('refuses each invalid case with its reason and writes nothing', async () => {
+    const bowtie: AreaGeometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [121, 29],
+          [121.01, 29.01],
+          [121.01, 29],
+          [121, 29.01],
+          [121, 29],
+        ],
+      ],
+    };
+    const { rows } = await db.pool.query<{ grown: AreaGeometry; shrunk: AreaGeometry; sliver: AreaGeometry }>(
+      `SELECT ST_AsGeoJSON(ST_Buffer(geom, 0.002), 15)::json AS grown, ST_AsGeoJSON(ST_Buffer(geom, -0.0005), 15)::json AS shrunk,
+              ST_AsGeoJSON(ST_MakePolygon(ST_MakeLine(ARRAY[ST_Centroid(geom), ST_Translate(ST_Centroid(geom), 0.0001, 0),
+                ST_Translate(ST_Centroid(geom), 0.00005, 0.00001), ST_Centroid(geom)])), 15)::json AS sliver
+       FROM grids WHERE id = $1`,
+      [grid.id],
+    );
+    const base = { baseRevisions: { [String(grid.id)]: grid.revision } };
+    const cases: [unknown, string[]][] = [
+      [{ ...base, changes: [{ op: 'update', gridId: grid.id, geometry: bowtie }] }, ['invalid_geometry']],
+      [
+        { ...base, changes: [{ op: 'update', gridId: grid.id, geometry: rows[0]!.grown }] },
+        ['overlap', 'outside_parent'],
+      ],
+      [{ ...base, changes: [{ op: 'update', gridId: grid.id, geometry: rows[0]!.shrunk }] }, ['gap']],
+      [
+        {
+          ...base,
+          changes: [
+            {
+              op: 'create',
+              code: 'S-NEW-1',
+              name: 'x',
+              villageCode: grid.village_code,
+              geometry: rows[0]!.sliver,
+            },
+          ],
+        },
+        ['sliver'],
+      ],
+      [{ ...base, changes: [{ op: 'update', gridId: 999999, geometry: original }] }, ['unknown_grid']],
+    ];
+    for (const [body, codes] of cases) {
+      for (const path of ['/api/boundaries/preview', '/api/boundaries/commit']) {
+        const res = await planner.post(path, { ...(body as object), reason: 'test' });
+        expect(res.status).toBe(422);
+        const found = new Set(problemsOf(res.body).map((p) => p.code));
+        for (const code of codes) expect([...found]).toContain(code);
+      }
+    }
+    const after = await db.pool.query<{ revision: number }>('SELECT revision FROM grids WHERE id = $1', [
+      grid.id,
+    ]);
+    expect(after.rows[0]!.revision).toBe(grid.revision);
+    expect((await db.pool.query(`SELECT 1 FROM grids WHERE code = 'S-NEW-1'`)).rowCount).toBe(0);
+  });
+
+  it('splits a grid: the preview equals what the commit does, consoles redraw, assignment follows', async () => {
+    const preview = await planner.post('/api/boundaries/preview', split());
+    expect(preview.status).toBe(200);
+    const previewed = BoundaryPreview.parse(preview.body);
+    expect(previewed.totals.addresses).toBeGreaterThanOrEqual(2);
+    expect(previewed.moves.every((m) => m.from.id === grid.id)).toBe(true);
+
+    const watcher = new StatusClient(server.baseUrl, (await server.as('commander')).cookie);
+    await watcher.ready();
+    const res = await planner.post('/api/boundaries/commit', { ...split(), reason: '人口增长，拆分网格' });
+    expect(res.status).toBe(200);
+    const committed = BoundaryCommitResult.parse(res.body);
+    expect(committed.totals).toEqual(previewed.totals);
+    expect(committed.moves.map((m) => [m.from.id, m.addresses, m.occupants])).toEqual(
+      previewed.moves.map((m) => [m.from.id, m.addresses, m.occupants]),
+    );
+    const newId = committed.moves[0]!.to.id;
+    const moved = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM addresses WHERE grid_id = $1',
+      [newId],
+    );
+    expect(moved.rows[0]!.n).toBe(previewed.totals.addresses);
+
+    await watcher.waitFor(() => watcher.grids.has(newId), 2000);
+    expect(
+      [...watcher.events.values()].some((e) => e.type === 'grid:boundary-changed' && e.gridId === grid.id),
+    ).toBe(true);
+    watcher.close();
+
+    const point = await db.pool.query<{ lon: number; lat: number }>(
+      'SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM addresses WHERE grid_id = $1 LIMIT 1',
+      [newId],
+    );
+    const assigned = AssignResponse.parse(
+      (await planner.post('/api/assign', { items: [{ point: [point.rows[0]!.lon, point.rows[0]!.lat] }] }))
+        .body,
+    );
+    expect(assigned.results[0]!.grid!.id).toBe(newId);
+  });
+
+  it('refuses a commit from a stale revision with 409 and the current revision', async () => {
+    const res = await planner.post('/api/boundaries/commit', {
+      changes: [{ op: 'update', gridId: grid.id, geometry: original }],
+      baseRevisions: { [String(grid.id)]: grid.revision },
+      reason: 'stale editor',
+    });
+    expect(res.status).toBe(409);
+    expect(ApiError.parse(res.body).error.details).toMatchObject({
+      gridId: grid.id,
+      currentRevision: grid.revision + 1,
+    });
+  });
+
+  it('keeps the history and shows the boundaries as they were', async () => {
+    const history = GridRevisionList.parse((await planner.get(`/api/grids/${grid.id}/revisions`)).body);
+    expect(history.revisions.map((r) => r.revision)).toEqual([grid.revision + 1, grid.revision]);
+    expect(history.revisions[0]).toMatchObject({
+      kind: 'split',
+      author: '网格规划员',
+      reason: '人口增长，拆分网格',
+    });
+    const then = GridFeatureCollection.parse(
+      (await planner.get(`/api/grids?asOf=${encodeURIComponent(before)}`)).body,
+    );
+    const now = GridFeatureCollection.parse((await planner.get('/api/grids')).body);
+    expect(then.features).toHaveLength(674);
+    expect(now.features).toHaveLength(675);
+    expect(then.features.find((f) => f.properties.id === grid.id)!.properties.revision).toBe(grid.revision);
+  });
+
+  it('merges the new grid back (retire + update) and everyone returns', async () => {
+    const { rows } = await db.pool.query<{ id: number; revision: number }>(
+      `SELECT id, revision FROM grids WHERE code = $1`,
+      [`${grid.code.slice(0, 12)}-90`],
+    );
+    const added = rows[0]!;
+    const res = await planner.post('/api/boundaries/commit', {
+      changes: [
+        { op: 'retire', gridId: added.id },
+        { op: 'update', gridId: grid.id, geometry: original },
+      ],
+      baseRevisions: { [String(grid.id)]: grid.revision + 1, [String(added.id)]: added.revision },
+      kind: 'merge',
+      reason: '合并回原网格',
+    });
+    expect(res.status).toBe(200);
+    const count = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM addresses WHERE grid_id = $1',
+      [grid.id],
+    );
+    expect(count.rows[0]!.n).toBe(grid.addresses);
+    const now = GridFeatureCollection.parse((await planner.get('/api/grids')).body);
+    expect(now.features).toHaveLength(674);
+  });
+
+  it('lets only planners and commanders edit', async () => {
+    expect((await (await server.as('dispatcher')).post('/api/boundaries/preview', split())).status).toBe(403);
+    expect(
+      (await (await server.as('screen')).post('/api/boundaries/commit', { ...split(), reason: 'x' })).status,
+    ).toBe(403);
+  });
+});
