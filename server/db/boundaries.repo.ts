@@ -330,7 +330,7 @@ export async function commitChangeSet(
   set: BoundaryChangeSet & { reason: string },
   actorUserId: number,
 ): Promise<CommitOutcome> {
-  const { problems, existing, proposed, retired } = await validateChangeSet(client, set, true);
+  const { problems, existing, retired } = await validateChangeSet(client, set, true);
   for (const [id, grid] of existing) {
     const base = set.baseRevisions[String(id)];
     if (base !== grid.revision) {
