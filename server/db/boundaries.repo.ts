@@ -11,7 +11,7 @@ import type { GridInput } from '../spatial/packed-grids.ts';
 import { readGridInputs } from './assigner.repo.ts';
 import { appendEvents } from './events.repo.ts';
 import { recomputeGridStatus } from './grid-status.repo.ts';
-import { applyReassignment, computeReassignment } from './reassignment.repo.ts';
+import { applyReassignment, computeReassignment, type ChangedArea } from './reassignment.repo.ts';
 import type { ReassignmentPlan } from '../domain/reassignment.ts';
 
 type Queryable = pg.ClientBase | pg.Pool;
@@ -233,6 +233,29 @@ export async function validateChangeSet(
   return { problems, existing, proposed, retired };
 }
 
+const existingIds = (set: BoundaryChangeSet): number[] =>
+  set.changes.flatMap((c) => (c.op === 'create' ? [] : [c.gridId]));
+
+/** The box around every outline that changes, before and after: nothing outside it can change grid. */
+async function changedArea(
+  db: Queryable,
+  proposed: Proposed[],
+  gridIds: number[],
+  includeHistory = false,
+): Promise<ChangedArea> {
+  const { rows } = await db.query<{ box: [number, number, number, number] | null }>(
+    `WITH shapes AS (
+       SELECT geom FROM grids WHERE id = ANY($1::int[]) AND geom IS NOT NULL
+       UNION ALL SELECT geom FROM grid_revisions WHERE $3 AND grid_id = ANY($1::int[]) AND geom IS NOT NULL
+         AND valid_to >= now() - interval '1 second'
+       UNION ALL SELECT ST_SetSRID(ST_GeomFromGeoJSON(gj), 4326) FROM unnest($2::text[]) AS gj),
+     e AS (SELECT ST_Extent(geom) AS box FROM shapes)
+     SELECT CASE WHEN box IS NULL THEN NULL ELSE ARRAY[ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box)] END AS box FROM e`,
+    [gridIds, proposed.map((p) => JSON.stringify(p.geometry)), includeHistory],
+  );
+  return rows[0]?.box ?? [0, 0, 0, 0];
+}
+
 /** The grids as they would be after the change set (new grids get the ids given). */
 function applyToInputs(
   current: GridInput[],
@@ -305,7 +328,7 @@ export async function previewChangeSet(
   const newIds = new Map(proposed.filter((p) => p.gridId === null).map((p) => [p.key, nextId++]));
   for (const [key, id] of newIds) names.set(id, { code: key.slice(4), name: key.slice(4) });
   const index = GridIndex.build(applyToInputs(grids, proposed, retired, newIds), 0);
-  const plan = await computeReassignment(db, index);
+  const plan = await computeReassignment(db, index, await changedArea(db, proposed, [...existingIds(set)]));
   const impact = await describeImpact(db, plan, names);
   return {
     valid: true,
@@ -397,9 +420,11 @@ export async function commitChangeSet(
     [touched, set.kind, actorUserId, [...newIds.values()], set.reason],
   );
 
+  // The old outlines are in grid_revisions (closed above); the new ones are in grids now.
+  const area = await changedArea(client, [], touched, true);
   const { grids, names } = await readGridInputs(client);
   const index = GridIndex.build(grids, 0);
-  const plan = await computeReassignment(client, index);
+  const plan = await computeReassignment(client, index, area);
   const preview = await describeImpact(client, plan, names);
   await applyReassignment(client, plan);
   const affected = [...new Set([...touched, ...plan.summary.flatMap((m) => [m.from, m.to])])];

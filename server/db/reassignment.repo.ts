@@ -30,25 +30,41 @@ function locate(index: GridIndex, rows: PointRow[]): Located {
   };
 }
 
-const pointQueries: Record<MovableKind, string> = {
-  address: 'SELECT id, grid_id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM addresses',
-  // Occupants registered by point (no address) move by their own location.
-  occupant:
-    'SELECT id::int AS id, grid_id, ST_X(location) AS lon, ST_Y(location) AS lat FROM occupants WHERE address_id IS NULL AND location IS NOT NULL',
-  checkpoint: 'SELECT id, grid_id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM checkpoints',
-  isolationSite: 'SELECT id, grid_id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM isolation_sites',
+/** Each movable thing's point: its own location, or for occupants registered by point, theirs. */
+const pointSources: Record<MovableKind, { table: string; point: string; where: string }> = {
+  address: { table: 'addresses', point: 'geom', where: 'TRUE' },
+  // Occupants at an address follow it; only those registered by point move by their own location.
+  occupant: { table: 'occupants', point: 'location', where: 'address_id IS NULL AND location IS NOT NULL' },
+  checkpoint: { table: 'checkpoints', point: 'geom', where: 'TRUE' },
+  isolationSite: { table: 'isolation_sites', point: 'geom', where: 'TRUE' },
 };
+
+/** Where the boundaries changed, [minLon, minLat, maxLon, maxLat]: nothing outside it can change grid. */
+export type ChangedArea = readonly [number, number, number, number];
 
 export async function computeReassignment(
   client: pg.ClientBase | pg.Pool,
   index: GridIndex,
+  area?: ChangedArea,
 ): Promise<ReassignmentPlan> {
+  const params = area ? [...area] : [];
+  const inArea = (column: string) => (area ? `${column} && ST_MakeEnvelope($1, $2, $3, $4, 4326)` : 'TRUE');
   const located: Partial<Record<MovableKind, Located>> = {};
-  for (const kind of Object.keys(pointQueries) as MovableKind[]) {
-    located[kind] = locate(index, (await client.query<PointRow>(pointQueries[kind])).rows);
+  for (const [kind, source] of Object.entries(pointSources) as [
+    MovableKind,
+    (typeof pointSources)[MovableKind],
+  ][]) {
+    const { rows } = await client.query<PointRow>(
+      `SELECT id::int AS id, grid_id, ST_X(${source.point}) AS lon, ST_Y(${source.point}) AS lat FROM ${source.table}
+       WHERE ${source.where} AND ${inArea(source.point)}`,
+      params,
+    );
+    located[kind] = locate(index, rows);
   }
   const followers = await client.query<{ id: number; address_id: number; grid_id: number }>(
-    'SELECT id::int AS id, address_id, grid_id FROM occupants WHERE address_id IS NOT NULL',
+    `SELECT o.id::int AS id, o.address_id, o.grid_id FROM occupants o
+     ${area ? `JOIN addresses a ON a.id = o.address_id WHERE ${inArea('a.geom')}` : 'WHERE o.address_id IS NOT NULL'}`,
+    params,
   );
   const occupantAddresses = new Map(
     followers.rows.map((r) => [r.id, { addressId: r.address_id, gridId: r.grid_id }]),
@@ -56,21 +72,14 @@ export async function computeReassignment(
   return diffAssignments(index.revision, located, occupantAddresses);
 }
 
-const tables: Record<MovableKind, string> = {
-  address: 'addresses',
-  occupant: 'occupants',
-  checkpoint: 'checkpoints',
-  isolationSite: 'isolation_sites',
-};
-
 /** Applies every move; run inside a transaction. A move whose row changed grid since the plan was made
  *  (from ≠ current) means the plan is stale: it throws, and the caller's transaction rolls back. */
 export async function applyReassignment(client: pg.ClientBase, plan: ReassignmentPlan): Promise<void> {
-  for (const kind of Object.keys(tables) as MovableKind[]) {
+  for (const kind of Object.keys(pointSources) as MovableKind[]) {
     const moves = plan.moves.filter((m) => m.kind === kind);
     if (moves.length === 0) continue;
     const result = await client.query(
-      `UPDATE ${tables[kind]} t SET grid_id = m.to_grid
+      `UPDATE ${pointSources[kind].table} t SET grid_id = m.to_grid
        FROM unnest($1::bigint[], $2::int[], $3::int[]) AS m(id, from_grid, to_grid)
        WHERE t.id = m.id AND t.grid_id = m.from_grid`,
       [moves.map((m) => m.id), moves.map((m) => m.from), moves.map((m) => m.to)],

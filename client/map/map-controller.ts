@@ -1,0 +1,410 @@
+// Owns the maplibre map and the deck.gl overlay for one screen, and keeps them in step with the store:
+// reference layers when they load, feature-state for the grids a delta changed, paint on a metric
+// switch, visibility on a layer switch. The camera lives here, not in React state.
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { Layer } from '@deck.gl/core';
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import {
+  useConsole,
+  selectGrid,
+  setHover,
+  type ConsoleState,
+  type Hover,
+  type Mode,
+} from '../state/store.ts';
+import { arrivalHeatLayer, gridHeatPoints, type HeatPoint } from './arrival-heat-layer.ts';
+import { addBasemap, basemapUrl } from './basemap.ts';
+import { addBoundaryLayers, setBoundariesVisible, setBoundaryScale } from './boundary-layer.ts';
+import {
+  checkpointLayer,
+  checkpointsAtZoom,
+  villageCheckpointZoom,
+  type CheckpointFeature,
+} from './checkpoint-layer.ts';
+import type { Bbox, LonLat } from './grid-geometry.ts';
+import { isolationSiteLayer } from './isolation-site-layer.ts';
+import { addLabelLayers, labelLayerIds, setLabelScale, setLabelsVisible } from './label-layer.ts';
+import { offlineStyle } from './offline-style.ts';
+import { addSectorLayers, setSectorVisible } from './sector-layer.ts';
+import {
+  addTerritorialLayers,
+  applyGridStatus,
+  paintMetric,
+  setGridFlag,
+  territorialFillId,
+  territorialLineId,
+} from './territorial-layer.ts';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+/** Tiantai County, until the grids have loaded. */
+export const countyBounds: Bbox = [120.68, 28.95, 121.32, 29.38];
+
+export interface Camera {
+  center: LonLat;
+  zoom: number;
+}
+
+const noCheckpoints: CheckpointFeature[] = [];
+
+/** Changed grids outlined briefly after a delta (capped so a burst costs no more than its repaint). */
+const flashMs = 1500;
+const maxFlashPerDelta = 200;
+
+export class MapController {
+  readonly map: maplibregl.Map;
+  private readonly overlay: MapLibreOverlay;
+  private readonly mode: Mode;
+  private unsubscribe: (() => void) | null = null;
+  private ready = false;
+  private gridsDrawn = false;
+  private heatPoints: HeatPoint[] = [];
+  private heatRev = 0;
+  private heatTimer = 0;
+  private flashTimers = new Map<number, number>();
+  private hoveredGrid: number | null = null;
+  private selectedGrid: number | null = null;
+  private hoverFrame = 0;
+  private lastPick = 0;
+  private hasCamera: boolean;
+  private detailed = false;
+  private placementPending = false;
+  /** Symbology scale: 1 on a desk; on a video wall, text, lines and symbols grow with its height. */
+  private scale = 1;
+  /** Room kept clear of floating panels when fitting the camera. */
+  private readonly padding: { top: number; bottom: number; left: number; right: number };
+  /** Times feature-state was written, for the test hook and the benchmark. */
+  statusWrites = 0;
+  idleCount = 0;
+  private readonly moveListeners = new Set<() => void>();
+
+  constructor(container: HTMLElement, mode: Mode, camera: Camera | null) {
+    this.mode = mode;
+    this.hasCamera = camera !== null;
+    this.padding =
+      mode === 'dispatcher'
+        ? { top: 30, bottom: 30, left: 280, right: 60 }
+        : { top: 60, bottom: 60, left: 40, right: 40 };
+    this.map = new maplibregl.Map({
+      container,
+      style: offlineStyle(),
+      ...(camera ? { center: camera.center, zoom: camera.zoom } : { bounds: countyBounds }),
+      fitBoundsOptions: { padding: 24 },
+      attributionControl: false,
+      localIdeographFontFamily: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      renderWorldCopies: false,
+      minZoom: 6,
+      maxZoom: 17,
+    });
+    this.map.touchZoomRotate.disableRotation();
+    this.overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
+    this.map.addControl(this.overlay);
+    this.map.on('load', () => {
+      this.ready = true;
+      const basemap = basemapUrl();
+      if (basemap)
+        addBasemap(this.map, basemap, () =>
+          this.map.getLayer(territorialFillId) ? territorialFillId : undefined,
+        ).catch((error: unknown) => console.warn('basemap not loaded:', (error as Error).message));
+      const state = useConsole.getState();
+      this.sync(state, null);
+      this.unsubscribe = useConsole.subscribe((next, prev) => this.sync(next, prev));
+    });
+    this.scale = this.symbolScale();
+    this.map.on('resize', () => {
+      const scale = this.symbolScale();
+      if (scale === this.scale) return;
+      this.scale = scale;
+      setLabelScale(this.map, scale);
+      setBoundaryScale(this.map, scale);
+      if (this.ready) this.renderDeck(useConsole.getState());
+    });
+    this.map.on('idle', () => this.idleCount++);
+    this.map.on('moveend', () => this.moveListeners.forEach((listener) => listener()));
+    this.map.on('zoomend', () => {
+      const detailed = this.map.getZoom() >= villageCheckpointZoom;
+      if (detailed !== this.detailed) {
+        this.detailed = detailed;
+        if (this.ready) this.renderDeck(useConsole.getState());
+      }
+    });
+    this.map.on('click', (e) => this.onClick(e.point));
+    this.map.on('mousemove', (e) => this.onMouseMove(e.point));
+    this.map.on('mouseout', () => this.clearHover());
+  }
+
+  destroy(): void {
+    this.unsubscribe?.();
+    window.clearTimeout(this.heatTimer);
+    cancelAnimationFrame(this.hoverFrame);
+    for (const timer of this.flashTimers.values()) window.clearTimeout(timer);
+    this.map.removeControl(this.overlay);
+    this.overlay.finalize();
+    this.map.remove();
+  }
+
+  private symbolScale(): number {
+    if (this.mode !== 'screen') return 1;
+    const { clientWidth: w, clientHeight: h } = this.map.getContainer();
+    // The wall's map panel is ~1,000 × 1,000 px at 1920×1080; scale in quarter steps.
+    return Math.max(1, Math.min(3, Math.round((Math.min(w, h * 1.2) / 1000) * 4) / 4));
+  }
+
+  onMoveEnd(listener: () => void): () => void {
+    this.moveListeners.add(listener);
+    return () => this.moveListeners.delete(listener);
+  }
+
+  camera(): Camera {
+    const c = this.map.getCenter();
+    return { center: [c.lng, c.lat], zoom: this.map.getZoom() };
+  }
+
+  /** True when nothing is loading, moving or waiting to be drawn. */
+  isIdle(): boolean {
+    return (
+      this.ready && this.gridsDrawn && this.map.loaded() && !this.map.isMoving() && this.map.areTilesLoaded()
+    );
+  }
+
+  fitBbox(bbox: Bbox, options: { maxZoom?: number; animate?: boolean } = {}): void {
+    this.map.fitBounds(
+      [
+        [bbox[0], bbox[1]],
+        [bbox[2], bbox[3]],
+      ],
+      {
+        padding: this.fitPadding(),
+        maxZoom: options.maxZoom ?? 15,
+        duration: options.animate === false ? 0 : 900,
+      },
+    );
+  }
+
+  /** The panel padding, shrunk when the map is too small for it. */
+  private fitPadding(): maplibregl.PaddingOptions {
+    const { clientWidth: w, clientHeight: h } = this.map.getContainer();
+    const p = this.padding;
+    const fx = Math.min(1, (w * 0.5) / (p.left + p.right));
+    const fy = Math.min(1, (h * 0.5) / (p.top + p.bottom));
+    return { left: p.left * fx, right: p.right * fx, top: p.top * fy, bottom: p.bottom * fy };
+  }
+
+  flyTo(center: LonLat, zoom: number, duration = 1200): void {
+    this.map.flyTo({ center, zoom, duration, essential: true });
+  }
+
+  resetView(animate = true): void {
+    const bbox = useConsole.getState().countyBbox ?? countyBounds;
+    this.fitBbox(bbox, { maxZoom: 12, animate });
+  }
+
+  private sync(state: ConsoleState, prev: ConsoleState | null): void {
+    if (!this.ready) return;
+    const map = this.map;
+    let deckDirty = prev === null;
+
+    if (state.grids && (state.grids !== prev?.grids || state.regionInfo !== prev?.regionInfo)) {
+      addTerritorialLayers(map, state.grids, state.metric, state.breaks);
+      addSectorLayers(map, state.layers.sector);
+      addBoundaryLayers(map, state.grids, state.layers.boundaries, this.scale);
+      addLabelLayers(map, state.gridInfo, state.regionInfo, state.layers.labels, this.scale);
+      this.heatPoints = gridHeatPoints(state.gridInfo);
+      this.statusWrites += applyGridStatus(map, state.live.grids, null, (id) => state.gridInfo.has(id));
+      this.gridsDrawn = true;
+      if (!this.hasCamera && state.countyBbox) {
+        this.hasCamera = true;
+        this.fitBbox(state.countyBbox, { maxZoom: 12, animate: false });
+      }
+      this.selectedGrid = null;
+      deckDirty = true;
+    }
+
+    if (prev && state.live !== prev.live && state.live.rev !== prev.live.rev && this.gridsDrawn) {
+      const changed = state.live.changedGrids;
+      this.statusWrites += applyGridStatus(map, state.live.grids, changed, (id) => state.gridInfo.has(id));
+      if (changed) this.flash(changed.slice(0, maxFlashPerDelta));
+      this.scheduleHeat();
+    }
+
+    if (prev && (state.metric !== prev.metric || state.breaks !== prev.breaks))
+      paintMetric(map, state.metric, state.breaks);
+
+    if (prev && state.layers !== prev.layers) {
+      setSectorVisible(map, state.layers.sector);
+      setBoundariesVisible(map, state.layers.boundaries);
+      setLabelsVisible(map, state.layers.labels);
+      deckDirty = true;
+    }
+
+    if (state.selectedGridId !== this.selectedGrid && this.gridsDrawn) {
+      if (this.selectedGrid !== null) setGridFlag(map, this.selectedGrid, 'selected', false);
+      this.selectedGrid = state.selectedGridId;
+      if (this.selectedGrid !== null && state.gridInfo.has(this.selectedGrid))
+        setGridFlag(map, this.selectedGrid, 'selected', true);
+    }
+
+    if (prev && (state.checkpoints !== prev.checkpoints || state.isolationSites !== prev.isolationSites))
+      deckDirty = true;
+    if (deckDirty) this.renderDeck(state);
+  }
+
+  private renderDeck(state: ConsoleState): void {
+    if (!this.gridsDrawn) return;
+    const iconsBefore = this.map.getLayer(labelLayerIds[0]) ? { beforeId: labelLayerIds[0] } : {};
+    const heatBefore = this.map.getLayer(territorialLineId) ? { beforeId: territorialLineId } : {};
+    const layers: Layer[] = [
+      arrivalHeatLayer(
+        this.heatPoints,
+        state.live.grids,
+        this.heatRev,
+        state.layers.heat,
+        heatBefore,
+        this.scale,
+      ),
+      isolationSiteLayer(
+        state.isolationSites?.features ?? [],
+        state.layers.isolationSites,
+        iconsBefore,
+        this.scale,
+      ),
+      checkpointLayer(
+        checkpointsAtZoom(state.checkpoints?.features ?? noCheckpoints, this.map.getZoom()),
+        state.layers.checkpoints,
+        iconsBefore,
+        this.scale,
+      ),
+    ];
+    this.overlay.setProps({ layers });
+    // deck.gl slots its layers into the maplibre stack only while the style reports itself loaded
+    // (sources included); otherwise it draws them on top of everything. Place them once it is.
+    const placed = layers.every((layer) => {
+      const before = (layer.props as { beforeId?: string }).beforeId;
+      return !before || this.map.getLayer(`deck-maplibre-layer-group-before:${before}`);
+    });
+    if (!placed && !this.placementPending) {
+      this.placementPending = true;
+      const retry = (): void => {
+        if (!this.map.isStyleLoaded()) return;
+        this.map.off('render', retry);
+        this.map.off('idle', retry);
+        this.placementPending = false;
+        this.renderDeck(useConsole.getState());
+      };
+      this.map.on('render', retry);
+      this.map.on('idle', retry);
+    }
+  }
+
+  /** The heatmap re-aggregates on the GPU: follow the stream at most twice a second. */
+  private scheduleHeat(): void {
+    if (this.heatTimer || !useConsole.getState().layers.heat) return;
+    this.heatTimer = window.setTimeout(() => {
+      this.heatTimer = 0;
+      this.heatRev++;
+      this.renderDeck(useConsole.getState());
+    }, 500);
+  }
+
+  private flash(ids: readonly number[]): void {
+    for (const id of ids) {
+      const existing = this.flashTimers.get(id);
+      if (existing) window.clearTimeout(existing);
+      else setGridFlag(this.map, id, 'flash', true);
+      this.flashTimers.set(
+        id,
+        window.setTimeout(() => {
+          this.flashTimers.delete(id);
+          setGridFlag(this.map, id, 'flash', false);
+        }, flashMs),
+      );
+    }
+  }
+
+  private pickFacility(point: maplibregl.Point): Hover['target'] | null {
+    const { layers } = useConsole.getState();
+    if (!layers.checkpoints && !layers.isolationSites) return null;
+    const info = this.overlay.pickObject({
+      x: point.x,
+      y: point.y,
+      radius: 4,
+      layerIds: ['checkpoints', 'isolation-sites'],
+    });
+    if (!info || info.index < 0 || !info.layer) return null;
+    return info.layer.id === 'checkpoints'
+      ? { kind: 'checkpoint', index: info.index }
+      : { kind: 'isolationSite', index: info.index };
+  }
+
+  private gridAt(point: maplibregl.Point): number | null {
+    if (!this.map.getLayer(territorialFillId)) return null;
+    const feature = this.map.queryRenderedFeatures(point, { layers: [territorialFillId] })[0];
+    return feature && feature.id !== undefined ? Number(feature.id) : null;
+  }
+
+  private onClick(point: maplibregl.Point): void {
+    if (this.mode !== 'dispatcher') return;
+    const facility = this.pickFacility(point);
+    const state = useConsole.getState();
+    if (facility && facility.kind !== 'grid') {
+      const gridId =
+        facility.kind === 'checkpoint'
+          ? state.checkpoints?.features[facility.index]?.properties.gridId
+          : state.isolationSites?.features[facility.index]?.properties.gridId;
+      if (gridId !== undefined) {
+        selectGrid(gridId);
+        return;
+      }
+    }
+    const gridId = this.gridAt(point);
+    if (gridId !== null) selectGrid(gridId);
+  }
+
+  private onMouseMove(point: maplibregl.Point): void {
+    cancelAnimationFrame(this.hoverFrame);
+    this.hoverFrame = requestAnimationFrame(() => {
+      // deck.gl picking renders a picking pass: at most ~12 per second.
+      const now = performance.now();
+      const facility = now - this.lastPick > 80 ? this.pickFacility(point) : null;
+      if (facility) this.lastPick = now;
+      const gridId = facility ? null : this.gridAt(point);
+      this.setHoveredGrid(gridId);
+      const target: Hover['target'] | null =
+        facility ?? (gridId !== null ? { kind: 'grid', id: gridId } : null);
+      setHover(target ? { x: point.x, y: point.y, target } : null);
+      this.map.getCanvas().style.cursor = target && this.mode === 'dispatcher' ? 'pointer' : '';
+    });
+  }
+
+  private clearHover(): void {
+    cancelAnimationFrame(this.hoverFrame);
+    this.setHoveredGrid(null);
+    setHover(null);
+  }
+
+  private setHoveredGrid(id: number | null): void {
+    if (id === this.hoveredGrid) return;
+    if (this.hoveredGrid !== null) setGridFlag(this.map, this.hoveredGrid, 'hover', false);
+    this.hoveredGrid = id;
+    if (id !== null) setGridFlag(this.map, id, 'hover', true);
+  }
+}
+
+let active: MapController | null = null;
+const activeListeners = new Set<(controller: MapController | null) => void>();
+export const activeMap = (): MapController | null => active;
+export function setActiveMap(controller: MapController | null): void {
+  active = controller;
+  activeListeners.forEach((listener) => listener(controller));
+}
+/** Calls `listener` with the current map and every later one. */
+export function watchActiveMap(listener: (controller: MapController | null) => void): () => void {
+  activeListeners.add(listener);
+  listener(active);
+  return () => activeListeners.delete(listener);
+}

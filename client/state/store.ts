@@ -1,0 +1,387 @@
+// The console's one store (zustand): session, reference layers, live grid/region status, view state.
+// Every component and module reads state through `useConsole` and changes it through the functions
+// exported here; remote pushes are turned into state by client/realtime/apply-event.ts.
+import { z } from 'zod';
+import { create } from 'zustand';
+import { LoginResponse, SessionState, type SessionUser } from '../../shared/auth.ts';
+import type { GridKind, SectorKind } from '../../shared/domain.ts';
+import {
+  CheckpointFeatureCollection,
+  IsolationSiteFeatureCollection,
+  type CheckpointFeatureCollection as Checkpoints,
+  type IsolationSiteFeatureCollection as IsolationSites,
+} from '../../shared/facilities.ts';
+import { GridFeatureCollection } from '../../shared/grids.ts';
+import type { EntityEvent, EnvelopeOf, StatusDelta, SubscribeResult } from '../../shared/realtime.ts';
+import { RegionTree, type RegionNode } from '../../shared/regions.ts';
+import { apiRequest } from '../api/http.ts';
+import {
+  areaOf,
+  bboxOf,
+  interiorPoint,
+  mergeBbox,
+  weightedCenter,
+  type Bbox,
+  type LonLat,
+} from '../map/grid-geometry.ts';
+import { breaksFor, defaultBreaks, isMetric, type Breaks, type Metric } from '../map/metrics.ts';
+import {
+  applyEntityEvents,
+  applyStatusDelta,
+  applySubscribeResult,
+  emptyLive,
+  type LiveStatus,
+  type Outcome,
+} from '../realtime/apply-event.ts';
+
+export type Mode = 'dispatcher' | 'screen';
+
+export const layerIds = ['boundaries', 'labels', 'sector', 'checkpoints', 'isolationSites', 'heat'] as const;
+export type LayerId = (typeof layerIds)[number];
+export const isLayerId = (value: string): value is LayerId => (layerIds as readonly string[]).includes(value);
+
+export type Connection = 'idle' | 'connecting' | 'subscribing' | 'live' | 'reconnecting' | 'offline';
+
+export interface GridInfo {
+  id: number;
+  code: string;
+  name: string;
+  kind: GridKind;
+  sectorKind: SectorKind | null;
+  villageCode: string | null;
+  townshipCode: string | null;
+  bbox: Bbox;
+  /** A point inside the grid: label anchor, click target, heat point. */
+  anchor: LonLat;
+  area: number;
+}
+
+export interface RegionInfo {
+  code: string;
+  name: string;
+  level: RegionNode['level'];
+  parentCode: string | null;
+  population: number;
+  gridCount: number;
+  bbox: Bbox | null;
+  anchor: LonLat | null;
+}
+
+export interface Hover {
+  x: number;
+  y: number;
+  target:
+    | { kind: 'grid'; id: number }
+    | { kind: 'checkpoint'; index: number }
+    | { kind: 'isolationSite'; index: number };
+}
+
+export interface Alert {
+  kind: 'red' | 'highRisk';
+  gridId: number;
+  seq: number | null;
+  /** Date.now() when raised. */
+  at: number;
+}
+
+export interface ConsoleState {
+  mode: Mode;
+  user: SessionUser | null;
+  sessionChecked: boolean;
+  grids: GridFeatureCollection | null;
+  gridInfo: Map<number, GridInfo>;
+  regionTree: RegionNode | null;
+  regionInfo: Map<string, RegionInfo>;
+  countyBbox: Bbox | null;
+  checkpoints: Checkpoints | null;
+  isolationSites: IsolationSites | null;
+  referenceError: string | null;
+  live: LiveStatus;
+  /** Class breaks of count metrics, recomputed on every snapshot. */
+  breaks: Breaks;
+  connection: Connection;
+  realtimeError: string | null;
+  metric: Metric;
+  layers: Record<LayerId, boolean>;
+  selectedGridId: number | null;
+  occupantId: number | null;
+  hover: Hover | null;
+  alert: Alert | null;
+}
+
+const defaultLayers = (mode: Mode): Record<LayerId, boolean> => ({
+  boundaries: true,
+  labels: true,
+  sector: mode === 'dispatcher',
+  checkpoints: true,
+  isolationSites: true,
+  heat: mode === 'screen',
+});
+
+export const useConsole = create<ConsoleState>()(() => ({
+  mode: 'dispatcher',
+  user: null,
+  sessionChecked: false,
+  grids: null,
+  gridInfo: new Map(),
+  regionTree: null,
+  regionInfo: new Map(),
+  countyBbox: null,
+  checkpoints: null,
+  isolationSites: null,
+  referenceError: null,
+  live: emptyLive(),
+  breaks: defaultBreaks,
+  connection: 'idle',
+  realtimeError: null,
+  metric: 'risk',
+  layers: defaultLayers('dispatcher'),
+  selectedGridId: null,
+  occupantId: null,
+  hover: null,
+  alert: null,
+}));
+
+const set = useConsole.setState;
+const get = useConsole.getState;
+
+export function setMode(mode: Mode): void {
+  set({ mode, layers: defaultLayers(mode), metric: 'risk' });
+}
+
+// ---- session ----
+
+export async function refreshSession(): Promise<void> {
+  try {
+    const { user } = await apiRequest(SessionState, '/api/auth/session');
+    set({ user, sessionChecked: true });
+  } catch {
+    set({ user: null, sessionChecked: true });
+  }
+}
+
+export async function login(username: string, password: string): Promise<void> {
+  const res = await apiRequest(LoginResponse, '/api/auth/login', {
+    method: 'POST',
+    body: { username, password },
+  });
+  set({ user: res.user, sessionChecked: true });
+}
+
+export async function logout(): Promise<void> {
+  await apiRequest(z.object({ ok: z.literal(true) }), '/api/auth/logout', { method: 'POST' }).catch(
+    () => undefined,
+  );
+  set({
+    user: null,
+    selectedGridId: null,
+    occupantId: null,
+    live: emptyLive(),
+    connection: 'idle',
+    alert: null,
+  });
+}
+
+// ---- reference layers ----
+
+function indexGrids(grids: GridFeatureCollection): Map<number, GridInfo> {
+  const info = new Map<number, GridInfo>();
+  for (const feature of grids.features) {
+    const p = feature.properties;
+    info.set(p.id, {
+      id: p.id,
+      code: p.code,
+      name: p.name,
+      kind: p.kind,
+      sectorKind: p.sectorKind,
+      villageCode: p.villageCode,
+      townshipCode: p.townshipCode,
+      bbox: bboxOf(feature.geometry),
+      anchor: interiorPoint(feature.geometry),
+      area: areaOf(feature.geometry),
+    });
+  }
+  return info;
+}
+
+function indexRegions(root: RegionNode, gridInfo: Map<number, GridInfo>): Map<string, RegionInfo> {
+  const regions = new Map<string, RegionInfo>();
+  const walk = (node: RegionNode, parentCode: string | null): void => {
+    regions.set(node.code, {
+      code: node.code,
+      name: node.name,
+      level: node.level,
+      parentCode,
+      population: node.population,
+      gridCount: node.gridCount,
+      bbox: null,
+      anchor: null,
+    });
+    for (const child of node.children) walk(child, node.code);
+  };
+  walk(root, null);
+  const anchors = new Map<string, { at: LonLat; weight: number }[]>();
+  for (const grid of gridInfo.values()) {
+    if (grid.kind !== 'territorial' || !grid.villageCode) continue;
+    for (const code of [grid.villageCode, grid.villageCode.slice(0, 9), grid.villageCode.slice(0, 6)]) {
+      const region = regions.get(code);
+      if (!region) continue;
+      region.bbox = mergeBbox(region.bbox, grid.bbox);
+      const list = anchors.get(code) ?? [];
+      list.push({ at: grid.anchor, weight: grid.area });
+      anchors.set(code, list);
+    }
+  }
+  for (const [code, list] of anchors) {
+    const region = regions.get(code)!;
+    // A region's label sits on the grid nearest to its weighted centre, so it is inside the region.
+    const center = weightedCenter(list);
+    if (!center) continue;
+    let best = list[0]!.at;
+    let bestD = Infinity;
+    for (const { at } of list) {
+      const d = (at[0] - center[0]) ** 2 + (at[1] - center[1]) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = at;
+      }
+    }
+    region.anchor = list.length > 2 ? best : center;
+  }
+  return regions;
+}
+
+export async function loadReference(): Promise<void> {
+  try {
+    const [grids, regions] = await Promise.all([
+      apiRequest(GridFeatureCollection, '/api/grids'),
+      apiRequest(RegionTree, '/api/regions'),
+    ]);
+    const gridInfo = indexGrids(grids);
+    const regionInfo = indexRegions(regions.root, gridInfo);
+    let countyBbox: Bbox | null = null;
+    for (const grid of gridInfo.values()) countyBbox = mergeBbox(countyBbox, grid.bbox);
+    set({ grids, gridInfo, regionTree: regions.root, regionInfo, countyBbox, referenceError: null });
+  } catch (error) {
+    set({ referenceError: (error as Error).message });
+  }
+  await Promise.all([reloadCheckpoints(), reloadIsolationSites()]);
+}
+
+export async function reloadCheckpoints(): Promise<void> {
+  const checkpoints = await apiRequest(CheckpointFeatureCollection, '/api/checkpoints').catch(() => null);
+  if (checkpoints) set({ checkpoints });
+}
+
+export async function reloadIsolationSites(): Promise<void> {
+  const sites = await apiRequest(IsolationSiteFeatureCollection, '/api/isolation-sites').catch(() => null);
+  if (sites) set({ isolationSites: sites });
+}
+
+/** Facility layers follow entity events, at most once a second per layer. */
+const facilityReload = { checkpoints: 0, isolationSites: 0 };
+function scheduleFacilityReload(kind: keyof typeof facilityReload): void {
+  if (facilityReload[kind]) return;
+  facilityReload[kind] = window.setTimeout(() => {
+    facilityReload[kind] = 0;
+    void (kind === 'checkpoints' ? reloadCheckpoints() : reloadIsolationSites());
+  }, 1000);
+}
+
+// ---- live status (called by client/realtime/socket.ts) ----
+
+export function setConnection(connection: Connection, realtimeError: string | null = null): void {
+  set({ connection, realtimeError });
+}
+
+export function receiveSubscribe(result: SubscribeResult): void {
+  const live = applySubscribeResult(get().live, result);
+  set(live.rev !== get().live.rev ? { live, breaks: breaksFor(live.grids.values()) } : { live });
+}
+
+export function receiveDelta(envelope: EnvelopeOf<StatusDelta>): Outcome {
+  const before = get().live;
+  const previousRisk = new Map(
+    envelope.payload.grids.map((g) => [g.gridId, before.grids.get(g.gridId)?.risk]),
+  );
+  const { live, outcome } = applyStatusDelta(before, envelope);
+  if (outcome === 'resync') set({ live });
+  if (outcome !== 'applied') return outcome;
+  let alert: Alert | null = null;
+  for (const grid of envelope.payload.grids)
+    if (grid.risk === 'high' && previousRisk.get(grid.gridId) !== 'high' && previousRisk.get(grid.gridId))
+      alert = { kind: 'highRisk', gridId: grid.gridId, seq: envelope.seq, at: Date.now() };
+  set(alert ? { live, alert } : { live });
+  return outcome;
+}
+
+const redAlertTypes: ReadonlySet<EntityEvent['type']> = new Set([
+  'arrival:registered',
+  'arrival:reported',
+  'occupant:health-changed',
+]);
+
+export function receiveEvents(envelope: EnvelopeOf<{ events: EntityEvent[] }>): Outcome {
+  const { live, outcome, fresh } = applyEntityEvents(get().live, envelope);
+  if (outcome === 'stale') return outcome;
+  let alert: Alert | null = null;
+  for (const event of fresh) {
+    if (event.type === 'checkpoint:updated') scheduleFacilityReload('checkpoints');
+    if (event.type === 'isolation:admitted' || event.type === 'isolation:released')
+      scheduleFacilityReload('isolationSites');
+    if (redAlertTypes.has(event.type) && event.data.healthCode === 'red' && event.gridId !== null)
+      alert = { kind: 'red', gridId: event.gridId, seq: event.seq, at: Date.now() };
+  }
+  set(alert ? { live, alert } : { live });
+  return outcome;
+}
+
+export function clearAlert(): void {
+  set({ alert: null });
+}
+
+// ---- view ----
+
+export function setMetric(metric: Metric): void {
+  set({ metric });
+}
+
+export function setLayer(id: LayerId, on: boolean): void {
+  set({ layers: { ...get().layers, [id]: on } });
+}
+
+export function selectGrid(id: number | null): void {
+  if (id === get().selectedGridId) return;
+  set({ selectedGridId: id, occupantId: null });
+}
+
+export function openOccupant(id: number | null): void {
+  set({ occupantId: id });
+}
+
+export function setHover(hover: Hover | null): void {
+  const current = get().hover;
+  if (!hover && !current) return;
+  set({ hover });
+}
+
+/** View state from a shared link (see client/url-state.ts). */
+export function applyView(view: { metric?: string; layers?: string[]; grid?: number | null }): void {
+  const next: Partial<ConsoleState> = {};
+  if (view.metric && isMetric(view.metric)) next.metric = view.metric;
+  if (view.layers) {
+    const on = new Set(view.layers.filter(isLayerId));
+    next.layers = Object.fromEntries(layerIds.map((id) => [id, on.has(id)])) as Record<LayerId, boolean>;
+  }
+  if (view.grid !== undefined) next.selectedGridId = view.grid;
+  set(next);
+}
+
+// ---- derived reads ----
+
+export const gridLabel = (info: GridInfo | undefined): string => (info ? `${info.name}` : '');
+
+export function regionName(code: string | null | undefined): string | null {
+  if (!code) return null;
+  return get().regionInfo.get(code)?.name ?? null;
+}

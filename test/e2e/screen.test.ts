@@ -1,0 +1,238 @@
+// The big screen at 1920×1080 and 3840×2160: KPIs equal the API's numbers, no panel is clipped, live
+// events reach the ticker and pause the tour, and nothing personal crosses the wire to the screen role.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kpis } from '../../shared/console.ts';
+import type { GridFeatureCollection } from '../../shared/grids.ts';
+import { openBrowser, type Browser } from '../support/browser.ts';
+import { poll, realErrors, waitForLive, waitForMapIdle } from '../support/console-page.ts';
+import { testIdNumber } from '../support/people.ts';
+import { createTestDb, demoPassword, type TestDb } from '../support/test-db.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+let db: TestDb;
+let server: TestServer;
+let browser: Browser;
+/** Everything the screen received: HTTP bodies and Socket.IO frames. */
+const received: { url: string; text: string }[] = [];
+const requested: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDb();
+  server = await startTestServer(db, { clientDir: path.resolve('dist/client') });
+  browser = await openBrowser({ width: 1920, height: 1080 });
+  const { page } = browser;
+  page.on('request', (req) => requested.push(req.url()));
+  page.on('response', async (res) => {
+    const type = res.headers()['content-type'] ?? '';
+    if (!/json|text\/plain/.test(type)) return;
+    received.push({ url: res.url(), text: await res.text().catch(() => '') });
+  });
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (frame) => received.push({ url: ws.url(), text: String(frame.payload) })),
+  );
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await db?.drop();
+});
+
+interface Clip {
+  panel: string;
+  problem: string;
+}
+
+/** Panels outside the viewport, overflowing their box, or with cut-off key figures. */
+function clippedPanels(page: Page): Promise<Clip[]> {
+  return page.evaluate(() => {
+    const problems: { panel: string; problem: string }[] = [];
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    for (const el of document.querySelectorAll<HTMLElement>('[data-panel]')) {
+      const name = el.dataset.panel!;
+      const r = el.getBoundingClientRect();
+      if (r.width < 20 || r.height < 20)
+        problems.push({ panel: name, problem: `collapsed ${r.width}x${r.height}` });
+      if (r.left < -1 || r.top < -1 || r.right > vw + 1 || r.bottom > vh + 1)
+        problems.push({ panel: name, problem: `outside viewport ${JSON.stringify(r)}` });
+      if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1)
+        problems.push({
+          panel: name,
+          problem: `content overflows ${el.scrollWidth}x${el.scrollHeight} > ${el.clientWidth}x${el.clientHeight}`,
+        });
+    }
+    for (const el of document.querySelectorAll<HTMLElement>(
+      '.kpi-value, .kpi-label, .screen-panel h2, .ranking-row > span, .tour-caption',
+    ))
+      if (el.scrollWidth > el.clientWidth + 1)
+        problems.push({ panel: el.className, problem: `text cut: ${el.textContent}` });
+    const ranking = document.querySelector('[data-panel="ranking"]')!.getBoundingClientRect();
+    for (const row of document.querySelectorAll<HTMLElement>('.ranking-row')) {
+      const r = row.getBoundingClientRect();
+      if (r.bottom > ranking.bottom + 1 || r.height < 8)
+        problems.push({ panel: 'ranking', problem: `row cut: ${row.textContent}` });
+    }
+    return problems;
+  });
+}
+
+async function kpiValues(page: Page): Promise<Record<string, { value: string; total: string }>> {
+  return page.$$eval('[data-kpi]', (tiles) =>
+    Object.fromEntries(
+      tiles.map((t) => [
+        (t as HTMLElement).dataset.kpi!,
+        { value: (t as HTMLElement).dataset.value ?? '', total: (t as HTMLElement).dataset.total ?? '' },
+      ]),
+    ),
+  );
+}
+
+describe('big screen', () => {
+  it('logs in as the screen role and renders at 1920×1080 with KPIs equal to /api/kpis', async () => {
+    const { page } = browser;
+    await page.goto(`${server.baseUrl}/screen`);
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    await expect(page.getByLabel('用户名').inputValue()).resolves.toBe('screen');
+    await page.getByLabel('密码').fill(demoPassword);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('screen').waitFor();
+    await waitForMapIdle(page);
+
+    const kpis = (await (await server.as('screen')).get<Kpis>('/api/kpis')).body;
+    const shown = await poll(
+      () => kpiValues(page),
+      (v) => v.grids?.value !== '' && v.checkpoints?.value !== '',
+      { timeout: 15_000, message: 'KPI tiles filled from /api/kpis' },
+    );
+    expect(Number(shown.grids!.value)).toBe(kpis.grids);
+    expect(Number(shown.gridWorkersOnline!.value)).toBe(kpis.gridWorkersOnline);
+    expect(Number(shown.gridWorkersOnline!.total)).toBe(kpis.gridWorkers);
+    expect(Number(shown.arrivalsToday!.value)).toBe(kpis.arrivalsToday);
+    expect(Number(shown.registeredWithinHour!.value)).toBeCloseTo(kpis.registeredWithinHourShare, 6);
+    expect(Number(shown.yellow!.value)).toBe(kpis.yellow);
+    expect(Number(shown.red!.value)).toBe(kpis.red);
+    expect(Number(shown.isolation!.value)).toBe(kpis.isolationOccupancy);
+    expect(Number(shown.isolation!.total)).toBe(kpis.isolationCapacity);
+    expect(Number(shown.checkpoints!.value)).toBe(kpis.checkpoints);
+    // Shown as formatted text too (zh-CN grouping).
+    await expect(page.locator('[data-kpi="grids"] .kpi-value').textContent()).resolves.toBe(
+      new Intl.NumberFormat('zh-CN').format(kpis.grids),
+    );
+
+    await page
+      .getByTestId('ranking')
+      .locator('[data-code]')
+      .nth(db.dataset.townships.length - 1)
+      .waitFor();
+    await poll(
+      () => page.getByTestId('timeseries').getAttribute('data-buckets'),
+      (n) => Number(n) === 24,
+      { message: '24 hourly buckets' },
+    );
+    await page.getByTestId('tour').waitFor();
+    expect(await clippedPanels(page)).toEqual([]);
+    await browser.screenshot('screen-1080');
+    expect(realErrors(browser.consoleErrors)).toEqual([]);
+  });
+
+  it('follows the stream: a red-code arrival reaches the ticker and pauses the tour on an alert', async () => {
+    const { page } = browser;
+    await waitForLive(page);
+    const commander = await server.as('commander');
+    const grids = (await commander.get<GridFeatureCollection>('/api/grids?kind=territorial')).body;
+    const address = db.dataset.addresses.find((a) =>
+      grids.features.some((f) => f.properties.code === a.gridCode),
+    )!;
+    const res = await commander.post<{ seq: number }>('/api/arrivals', {
+      name: '大屏隐私',
+      idNumber: testIdNumber(52_001),
+      phone: '13612345678',
+      origin: '湖北武汉',
+      arrivedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+      healthCode: 'red',
+      location: { address: address.text },
+    });
+    expect(res.status).toBe(201);
+    await page.locator(`[data-testid="ticker"] li[data-seq="${res.body.seq}"]`).waitFor({ timeout: 5000 });
+    await page.locator('[data-testid="tour"][data-state="paused"]').waitFor({ timeout: 5000 });
+    await poll(
+      () => kpiValues(page),
+      (v) => v.arrivalsToday?.value !== '' && Number(v.red?.value) >= 1,
+      { timeout: 10_000, message: 'KPIs follow the stream' },
+    );
+    const kpis = (await (await server.as('screen')).get<Kpis>('/api/kpis')).body;
+    await poll(
+      () => kpiValues(page),
+      (v) => Number(v.red!.value) === kpis.red && Number(v.arrivalsToday!.value) === kpis.arrivalsToday,
+      { timeout: 10_000, message: 'KPIs equal the API after the change' },
+    );
+  });
+
+  it('fills a 3840×2160 wall without clipped panels, scaled up', async () => {
+    const { page } = browser;
+    const small = await page
+      .locator('[data-kpi="grids"] .kpi-value')
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await poll(
+      () => page.evaluate(() => window.innerWidth),
+      (w) => w === 3840,
+    );
+    await waitForMapIdle(page, 120_000);
+    const large = await page
+      .locator('[data-kpi="grids"] .kpi-value')
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(large / small).toBeGreaterThan(1.8);
+    expect(await clippedPanels(page)).toEqual([]);
+    await browser.screenshot('screen-2160');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  });
+
+  it('switches the wall to English', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: /Command Centre/ }).waitFor();
+    await page.getByText('Township risk ranking').waitFor();
+    expect(await clippedPanels(page)).toEqual([]);
+    await page.getByRole('button', { name: '中文' }).click();
+  });
+
+  it('never receives personal data and never asks for people', async () => {
+    expect(requested.filter((u) => /\/occupants|\/api\/search|\/api\/grids\/\d+/.test(u))).toEqual([]);
+    const idNumbers = new Set([...db.dataset.persons.map((p) => p.idNumber), testIdNumber(52_001)]);
+    const phones = new Set([
+      ...db.dataset.persons.map((p) => p.phone),
+      ...db.dataset.gridWorkers.map((w) => w.phone),
+      '13612345678',
+    ]);
+    const places = new Set([
+      ...db.dataset.townships.map((r) => r.name),
+      ...db.dataset.villages.map((r) => r.name),
+      ...db.dataset.territorialGrids.map((g) => g.name),
+      ...db.dataset.sectorGrids.map((g) => g.name),
+      ...db.dataset.checkpoints.map((c) => c.name),
+      ...db.dataset.isolationSites.map((s) => s.name),
+    ]);
+    const names = new Set(
+      [
+        ...db.dataset.persons.map((p) => p.name),
+        ...db.dataset.gridWorkers.map((w) => w.name),
+        '大屏隐私',
+      ].filter((n) => !places.has(n)),
+    );
+    expect(received.length).toBeGreaterThan(5);
+    expect(received.some((r) => r.url.includes('/socket.io/'))).toBe(true);
+    const leaks: string[] = [];
+    for (const { url, text } of received) {
+      for (const m of text.match(/[0-9]{17}[0-9X]/g) ?? [])
+        if (idNumbers.has(m)) leaks.push(`${url}: ID ${m}`);
+      for (const m of text.match(/1[3-9][0-9]{9}/g) ?? [])
+        if (phones.has(m)) leaks.push(`${url}: phone ${m}`);
+      for (const m of text.match(/"[^"\\]{2,4}"/g) ?? [])
+        if (names.has(m.slice(1, -1))) leaks.push(`${url}: name ${m}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+});
