@@ -49,7 +49,9 @@ export const RegionStatus = StatusCounts.extend({
 });
 export type RegionStatus = z.infer<typeof RegionStatus>;
 
-/** Every push is wrapped: a client that sees a gap in `seq` or another `v` asks for a snapshot. */
+/** Every push is wrapped: a client that sees a gap (`fromSeq` > its last seq + 1) or another `v`
+ *  resubscribes. A socket in several rooms (a grid worker's grids) gets one push per room for the same
+ *  window, all with the same `seq`: apply pushes whose seq equals the last one too (statuses are whole). */
 export const Envelope = <T extends z.ZodType>(payload: T) =>
   z.object({
     v: z.number().int(),
