@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'data/**/*.test.ts', 'client/**/*.test.ts'],
           environment: 'node',
+          // Geometry property tests run ~100k points; give a loaded 2-core machine room (no timing assertions).
+          testTimeout: 60_000,
         },
       },
       {
