@@ -40,7 +40,7 @@ describe('migrations', () => {
       `SELECT tablename FROM pg_indexes WHERE schemaname = current_schema() AND indexdef ILIKE '%USING gist%'`,
     );
     expect(rows.map((r) => r.tablename).sort()).toEqual(
-      ['addresses', 'checkpoints', 'grids', 'isolation_sites', 'regions'].sort(),
+      ['addresses', 'checkpoints', 'grid_revisions', 'grids', 'isolation_sites', 'regions'].sort(),
     );
   });
 });
