@@ -20,6 +20,8 @@ type Queryable = pg.ClientBase | pg.Pool;
 export const minGridAreaM2 = 500;
 /** Below this compactness (4π·area/perimeter², 1 for a circle) a polygon is a sliver. */
 export const minCompactness = 0.02;
+/** Proposed vertices this close to a stored vertex or edge (≈ 10 cm) are moved onto it. */
+export const snapToleranceDegrees = 1e-6;
 /** Overlaps and gaps smaller than this are floating-point noise, not problems. */
 const toleranceM2 = 1;
 
@@ -145,6 +147,28 @@ export async function validateChangeSet(
     for (const row of taken.rows)
       problems.push(problem('code_taken', `grid code ${row.code} is already used`, []));
   }
+
+  // Editors work on outlines served at 7 decimals (~1 cm) and planners' vertices land near, not on,
+  // the neighbours': snap every proposed vertex within ~10 cm to the stored vertices and edges of the
+  // surrounding grids, village and county, so untouched borders stay exactly shared.
+  const snapped = await db.query<{ key: string; geometry: Polygon | MultiPolygon }>(
+    `SELECT s.key, ST_AsGeoJSON(CASE WHEN ST_IsValid(s.g) AND s.ref IS NOT NULL THEN ST_Snap(s.g, s.ref, $4) ELSE s.g END, 15)::json AS geometry
+     FROM (SELECT u.key, ST_SetSRID(ST_GeomFromGeoJSON(u.gj), 4326) AS g,
+             (SELECT ST_Collect(x.geom) FROM (
+                SELECT geom FROM grids WHERE retired_at IS NULL AND kind = 'territorial' AND id <> ALL($3::int[])
+                  AND geom && ST_Expand(ST_SetSRID(ST_GeomFromGeoJSON(u.gj), 4326), 0.001)
+                UNION ALL SELECT geom FROM regions WHERE level IN ('village', 'county')
+                  AND geom && ST_Expand(ST_SetSRID(ST_GeomFromGeoJSON(u.gj), 4326), 0.001)) x) AS ref
+           FROM unnest($1::text[], $2::text[]) AS u(key, gj)) s`,
+    [
+      proposed.map((p) => p.key),
+      proposed.map((p) => JSON.stringify(p.geometry)),
+      [...proposed.flatMap((p) => (p.gridId === null ? [] : [p.gridId])), ...retired],
+      snapToleranceDegrees,
+    ],
+  );
+  const snappedByKey = new Map(snapped.rows.map((r) => [r.key, r.geometry]));
+  for (const p of proposed) p.geometry = snappedByKey.get(p.key) ?? p.geometry;
 
   const params = [
     proposed.map((p) => p.key),
@@ -353,7 +377,8 @@ export async function commitChangeSet(
   set: BoundaryChangeSet & { reason: string },
   actorUserId: number,
 ): Promise<CommitOutcome> {
-  const { problems, existing, retired } = await validateChangeSet(client, set, true);
+  const { problems, existing, proposed, retired } = await validateChangeSet(client, set, true);
+  const geometryOf = (key: string) => JSON.stringify(proposed.find((p) => p.key === key)!.geometry);
   for (const [id, grid] of existing) {
     const base = set.baseRevisions[String(id)];
     if (base !== grid.revision) {
@@ -387,7 +412,7 @@ export async function commitChangeSet(
         change.villageCode ? 'territorial' : 'sector',
         change.villageCode ? null : change.sectorKind,
         change.villageCode ?? null,
-        JSON.stringify(change.geometry),
+        geometryOf(`new:${change.code}`),
       ],
     );
     newIds.set(`new:${change.code}`, rows[0]!.id);
@@ -398,7 +423,7 @@ export async function commitChangeSet(
       await client.query(
         `UPDATE grids SET geom = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)), name = coalesce($3, name),
            revision = revision + 1, updated_at = now() WHERE id = $1`,
-        [change.gridId, JSON.stringify(change.geometry), change.name ?? null],
+        [change.gridId, geometryOf(`grid:${change.gridId}`), change.name ?? null],
       );
     } else if (change.op === 'retire') {
       await client.query(

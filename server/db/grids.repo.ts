@@ -27,14 +27,15 @@ export async function listGridFeatures(
       `g.geom && ST_MakeEnvelope(${params.add(minLon)}, ${params.add(minLat)}, ${params.add(maxLon)}, ${params.add(maxLat)}, 4326)`,
     );
   }
-  const { rows } = await pool.query<{ fc: GridFeatureCollection }>(
-    `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
-       'type', 'Feature', 'id', g.id, 'geometry', ${areaGeoJsonSql('g.geom')}, 'properties', ${gridPropertiesSql('g')}
-     ) ORDER BY g.kind DESC, g.code), '[]'::json)) AS fc
-     FROM grids g WHERE ${where.join(' AND ')}`,
+  // One row per feature, assembled here: a single multi-megabyte JSON row trips the embedded engine's
+  // socket (a later query then fails with 'portal "" does not exist').
+  const { rows } = await pool.query<{ feature: GridFeatureCollection['features'][number] }>(
+    `SELECT json_build_object('type', 'Feature', 'id', g.id, 'geometry', ${areaGeoJsonSql('g.geom')},
+       'properties', ${gridPropertiesSql('g')}) AS feature
+     FROM grids g WHERE ${where.join(' AND ')} ORDER BY g.kind DESC, g.code`,
     params.values,
   );
-  return rows[0]!.fc;
+  return { type: 'FeatureCollection', features: rows.map((r) => r.feature) };
 }
 
 /** Whether a grid exists (null) and whether the scope allows it. */
@@ -91,14 +92,13 @@ export async function gridIdsInScope(pool: pg.Pool | pg.ClientBase, scope: Scope
 
 /** Every grid as it was at `asOf`: the revision in force then (retired grids drop out). */
 export async function listGridFeaturesAsOf(pool: pg.Pool, asOf: string): Promise<GridFeatureCollection> {
-  const { rows } = await pool.query<{ fc: GridFeatureCollection }>(
-    `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
-       'type', 'Feature', 'id', g.id, 'geometry', ${areaGeoJsonSql('r.geom')},
-       'properties', (${gridPropertiesSql('g')})::jsonb || jsonb_build_object('revision', r.revision, 'name', r.name)
-     ) ORDER BY g.kind DESC, g.code), '[]'::json)) AS fc
+  const { rows } = await pool.query<{ feature: GridFeatureCollection['features'][number] }>(
+    `SELECT json_build_object('type', 'Feature', 'id', g.id, 'geometry', ${areaGeoJsonSql('r.geom')},
+       'properties', (${gridPropertiesSql('g')})::jsonb || jsonb_build_object('revision', r.revision, 'name', r.name)) AS feature
      FROM grid_revisions r JOIN grids g ON g.id = r.grid_id
-     WHERE r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1) AND r.geom IS NOT NULL`,
+     WHERE r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1) AND r.geom IS NOT NULL
+     ORDER BY g.kind DESC, g.code`,
     [asOf],
   );
-  return rows[0]!.fc;
+  return { type: 'FeatureCollection', features: rows.map((r) => r.feature) };
 }
