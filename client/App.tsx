@@ -14,6 +14,7 @@ import { OccupantDetail } from './panels/OccupantDetail.tsx';
 import { SearchBox } from './panels/SearchBox.tsx';
 import { startRealtime } from './realtime/socket.ts';
 import { ScreenApp } from './screen/ScreenApp.tsx';
+import { canPlan, PlanApp } from './plan/PlanApp.tsx';
 import { loadReference, logout, refreshSession, useConsole, type Mode } from './state/store.ts';
 
 function DispatcherConsole({ camera }: { camera: Camera | null }) {
@@ -44,9 +45,14 @@ function Header({ mode }: { mode: Mode }) {
       <h1>
         {t('app.title')} <span className="sub">{t('app.county')}</span>
       </h1>
-      {user && mode === 'dispatcher' && <SearchBox />}
+      {user && mode !== 'screen' && <SearchBox />}
       <div className="header-right">
         {user && <ConnectionIndicator />}
+        {user && canPlan(user.role) && mode !== 'plan' && (
+          <a className="link" href="/plan" data-testid="open-plan">
+            {t('plan.open')}
+          </a>
+        )}
         {user && (
           <a className="link" href="/screen" target="_blank" rel="noreferrer">
             {t('app.openScreen')}
@@ -95,11 +101,17 @@ export function App({ mode, camera, tour }: { mode: Mode; camera: Camera | null;
       <div className="synthetic-banner" role="note">
         {t('app.synthetic')}
       </div>
-      {user ? (
+      {user && mode === 'plan' ? (
+        <PlanApp camera={camera} />
+      ) : user ? (
         <DispatcherConsole camera={camera} />
       ) : (
         <main className="login-page">
-          {checked && <LoginForm defaultUser={mode === 'screen' ? 'screen' : 'commander'} />}
+          {checked && (
+            <LoginForm
+              defaultUser={mode === 'screen' ? 'screen' : mode === 'plan' ? 'planner' : 'commander'}
+            />
+          )}
           <HealthCard />
         </main>
       )}

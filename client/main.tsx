@@ -11,7 +11,8 @@ import './styles.css';
 import { installTestHook } from './test-hook.ts';
 import { readUrlView, startUrlSync } from './url-state.ts';
 
-const mode: Mode = window.location.pathname.replace(/\/+$/, '') === '/screen' ? 'screen' : 'dispatcher';
+const path = window.location.pathname.replace(/\/+$/, '');
+const mode: Mode = path === '/screen' ? 'screen' : path === '/plan' ? 'plan' : 'dispatcher';
 setMode(mode);
 const view = readUrlView();
 applyView(view);

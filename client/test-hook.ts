@@ -4,6 +4,7 @@
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import { activeMap } from './map/map-controller.ts';
 import { featureStateOf } from './map/metrics.ts';
+import { usePlan, type PlanState } from './plan/plan-state.ts';
 import { realtime } from './realtime/socket.ts';
 import { useConsole, type ConsoleState } from './state/store.ts';
 
@@ -22,6 +23,12 @@ export interface GcHook {
   /** Feature-state the live status implies for the grid (what the map should show). */
   expectedState(gridId: number): Record<string, number> | null;
   realtime: { drop(): void; pause(): void; resume(): void };
+  /** Planner mode state (read plain fields only: the draft holds Maps). */
+  plan(): PlanState;
+  /** The change set the planner's draft implies (plain data). */
+  planChangeSet(): PlanState['changeSet'];
+  /** Page pixel of a lon/lat on the map. */
+  project(lngLat: [number, number]): { x: number; y: number } | null;
 }
 
 /** `window.gc` (typed here rather than on Window, whose `gc` Node's types already claim). */
@@ -53,6 +60,15 @@ export function installTestHook(): void {
     expectedState(gridId) {
       const status = useConsole.getState().live.grids.get(gridId);
       return status ? featureStateOf(status) : null;
+    },
+    plan: usePlan.getState,
+    planChangeSet: () => usePlan.getState().changeSet,
+    project(lngLat) {
+      const controller = activeMap();
+      if (!controller) return null;
+      const p = controller.map.project(lngLat);
+      const box = controller.map.getContainer().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
     },
     realtime: {
       drop: () => realtime()?.drop(),

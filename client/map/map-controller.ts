@@ -78,6 +78,8 @@ export class MapController {
   /** Times feature-state was written, for the test hook and the benchmark. */
   statusWrites = 0;
   idleCount = 0;
+  /** Planner mode: false while a click belongs to a drawing tool rather than to grid selection. */
+  clickFilter: (() => boolean) | null = null;
   private readonly moveListeners = new Set<() => void>();
 
   constructor(container: HTMLElement, mode: Mode, camera: Camera | null) {
@@ -348,7 +350,7 @@ export class MapController {
   }
 
   private onClick(point: maplibregl.Point): void {
-    if (this.mode !== 'dispatcher') return;
+    if (this.mode === 'screen' || (this.clickFilter && !this.clickFilter())) return;
     const facility = this.pickFacility(point);
     const state = useConsole.getState();
     if (facility && facility.kind !== 'grid') {
@@ -377,7 +379,7 @@ export class MapController {
       const target: Hover['target'] | null =
         facility ?? (gridId !== null ? { kind: 'grid', id: gridId } : null);
       setHover(target ? { x: point.x, y: point.y, target } : null);
-      this.map.getCanvas().style.cursor = target && this.mode === 'dispatcher' ? 'pointer' : '';
+      this.map.getCanvas().style.cursor = target && this.mode !== 'screen' ? 'pointer' : '';
     });
   }
 

@@ -34,7 +34,7 @@ import {
   type Outcome,
 } from '../realtime/apply-event.ts';
 
-export type Mode = 'dispatcher' | 'screen';
+export type Mode = 'dispatcher' | 'screen' | 'plan';
 
 export const layerIds = ['boundaries', 'labels', 'sector', 'checkpoints', 'isolationSites', 'heat'] as const;
 export type LayerId = (typeof layerIds)[number];
@@ -288,6 +288,34 @@ function scheduleFacilityReload(kind: keyof typeof facilityReload): void {
   }, 1000);
 }
 
+/** Boundaries changed (any console's commit): refetch the grids once per burst of events and redraw. */
+let gridReload = 0;
+function scheduleGridReload(): void {
+  if (gridReload) return;
+  gridReload = window.setTimeout(() => {
+    gridReload = 0;
+    void reloadGrids();
+  }, 150);
+}
+
+export async function reloadGrids(): Promise<void> {
+  const grids = await apiRequest(GridFeatureCollection, '/api/grids').catch(() => null);
+  const root = get().regionTree;
+  if (!grids) return;
+  const gridInfo = indexGrids(grids);
+  const regionInfo = root ? indexRegions(root, gridInfo) : get().regionInfo;
+  let countyBbox: Bbox | null = null;
+  for (const grid of gridInfo.values()) countyBbox = mergeBbox(countyBbox, grid.bbox);
+  const selected = get().selectedGridId;
+  set({
+    grids,
+    gridInfo,
+    regionInfo,
+    countyBbox,
+    ...(selected !== null && selected > 0 && !gridInfo.has(selected) ? { selectedGridId: null } : {}),
+  });
+}
+
 // ---- live status (called by client/realtime/socket.ts) ----
 
 export function setConnection(connection: Connection, realtimeError: string | null = null): void {
@@ -326,6 +354,7 @@ export function receiveEvents(envelope: EnvelopeOf<{ events: EntityEvent[] }>): 
   if (outcome === 'stale') return outcome;
   let alert: Alert | null = null;
   for (const event of fresh) {
+    if (event.type === 'grid:boundary-changed') scheduleGridReload();
     if (event.type === 'checkpoint:updated') scheduleFacilityReload('checkpoints');
     if (event.type === 'isolation:admitted' || event.type === 'isolation:released')
       scheduleFacilityReload('isolationSites');

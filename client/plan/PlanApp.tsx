@@ -1,0 +1,335 @@
+// Planner mode (`/plan`): the map with the planner's layers and terra-draw, and the side panel with
+// tools, snapping tolerance, problems, the impact preview, commit, history, "as of" and export.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Camera } from '../map/map-controller.ts';
+import { watchActiveMap } from '../map/map-controller.ts';
+import { MapView } from '../map/MapView.tsx';
+import { ZoomButtons } from '../map/MapControls.tsx';
+import { onReferenceReloaded } from './plan-state.ts';
+import { useConsole } from '../state/store.ts';
+import { PlanMap } from './plan-map.ts';
+import {
+  commit,
+  discardDraft,
+  loadRevisions,
+  redoEdit,
+  reloadAndReapply,
+  revertTo,
+  setAsOf,
+  setTolerance,
+  setTool,
+  showRevision,
+  undoEdit,
+  usePlan,
+} from './plan-state.ts';
+
+export const canPlan = (role: string | undefined): boolean => role === 'planner' || role === 'commander';
+
+function useKeyboardHistory(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
+      e.preventDefault();
+      if (e.shiftKey) redoEdit();
+      else undoEdit();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+function Tools() {
+  const { t } = useTranslation();
+  const tool = usePlan((s) => s.tool);
+  const tolerance = usePlan((s) => s.toleranceM);
+  const canUndo = usePlan((s) => s.undo.length > 0);
+  const canRedo = usePlan((s) => s.redo.length > 0);
+  const notice = usePlan((s) => s.notice);
+  const selected = useConsole((s) => s.selectedGridId);
+  const info = useConsole((s) => (selected !== null ? s.gridInfo.get(selected) : undefined));
+  return (
+    <section className="plan-section">
+      <div className="plan-selected" data-testid="plan-selected">
+        {info ? `${info.name} · ${info.code}` : t('plan.selectHint')}
+      </div>
+      <div className="plan-buttons">
+        <button
+          type="button"
+          data-testid="plan-split"
+          disabled={selected === null}
+          className={tool === 'split' ? 'active' : ''}
+          onClick={() => setTool(tool === 'split' ? 'select' : 'split')}
+        >
+          {t('plan.split')}
+        </button>
+        <button
+          type="button"
+          data-testid="plan-merge"
+          disabled={selected === null}
+          className={tool === 'merge' ? 'active' : ''}
+          onClick={() => setTool(tool === 'merge' ? 'select' : 'merge')}
+        >
+          {t('plan.merge')}
+        </button>
+        <button type="button" data-testid="plan-undo" disabled={!canUndo} onClick={undoEdit} title="Ctrl+Z">
+          {t('plan.undo')}
+        </button>
+        <button
+          type="button"
+          data-testid="plan-redo"
+          disabled={!canRedo}
+          onClick={redoEdit}
+          title="Ctrl+Shift+Z"
+        >
+          {t('plan.redo')}
+        </button>
+        <button type="button" onClick={discardDraft} disabled={!canUndo}>
+          {t('plan.discard')}
+        </button>
+      </div>
+      {tool !== 'select' && (
+        <div className="plan-hint">{t(tool === 'split' ? 'plan.splitHint' : 'plan.mergeHint')}</div>
+      )}
+      <label className="plan-tolerance">
+        {t('plan.snapTolerance')}
+        <input
+          type="number"
+          min={0}
+          max={100}
+          step={1}
+          value={tolerance}
+          onChange={(e) => setTolerance(Number(e.target.value))}
+        />
+        {t('plan.metres')}
+      </label>
+      {notice && (
+        <div className="plan-notice" role="alert">
+          {t(notice)}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Problems() {
+  const { t } = useTranslation();
+  const local = usePlan((s) => s.localProblems);
+  const server = usePlan((s) => s.problems);
+  const error = usePlan((s) => s.previewError);
+  if (!local.length && !server.length && !error) return null;
+  return (
+    <section className="plan-section plan-problems" data-testid="plan-problems">
+      <h3>{t('plan.problems')}</h3>
+      <ul>
+        {local.map((p, i) => (
+          <li key={`l${i}`}>
+            {t(`plan.problem.${p.code}`)} ({p.gridIds.join(', ')})
+            {p.areaM2 !== null ? ` · ${Math.round(p.areaM2)} m²` : ''}
+          </li>
+        ))}
+        {server.map((p, i) => (
+          <li key={`s${i}`}>
+            <b>{t(`plan.problem.${p.code}`)}</b>: {p.message}
+          </li>
+        ))}
+      </ul>
+      {error && !server.length && <div className="plan-notice">{error}</div>}
+    </section>
+  );
+}
+
+function Impact() {
+  const { t } = useTranslation();
+  const preview = usePlan((s) => s.preview);
+  const previewing = usePlan((s) => s.previewing);
+  const changeSet = usePlan((s) => s.changeSet);
+  const committing = usePlan((s) => s.committing);
+  const conflict = usePlan((s) => s.conflict);
+  const lastCommit = usePlan((s) => s.lastCommit);
+  const [reason, setReason] = useState('');
+  if (!changeSet)
+    return lastCommit ? (
+      <section className="plan-section" data-testid="plan-committed">
+        {t('plan.committed', { seq: lastCommit.seq, ms: lastCommit.commitMs })}
+      </section>
+    ) : null;
+  return (
+    <section className="plan-section" data-testid="plan-impact">
+      <h3>
+        {t('plan.impact')} · {t(`plan.kind.${changeSet.kind}`)} ·{' '}
+        {t('plan.changes', { count: changeSet.changes.length })}
+      </h3>
+      {previewing && <div>{t('plan.previewing')}</div>}
+      {preview && (
+        <>
+          <div className="plan-totals" data-testid="plan-totals">
+            {t('plan.totals', preview.totals)} · {t('plan.openTasks', { count: preview.openTasksAffected })}
+          </div>
+          <table className="plan-moves">
+            <thead>
+              <tr>
+                <th>{t('plan.from')}</th>
+                <th>{t('plan.to')}</th>
+                <th>{t('plan.addresses')}</th>
+                <th>{t('plan.people')}</th>
+                <th>{t('plan.checkpoints')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.moves.map((m) => (
+                <tr key={`${m.from.id}-${m.to.id}`}>
+                  <td>{m.from.name}</td>
+                  <td>{m.to.name}</td>
+                  <td>{m.addresses}</td>
+                  <td>{m.occupants}</td>
+                  <td>{m.checkpoints}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {preview.workers.length > 0 && (
+            <ul className="plan-workers">
+              {preview.workers.map((w) => (
+                <li key={`${w.id}-${w.gridId}`}>{t('plan.worker', w)}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      <label className="plan-reason">
+        {t('plan.reason')}
+        <textarea
+          data-testid="plan-reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={2}
+        />
+      </label>
+      <button
+        type="button"
+        data-testid="plan-commit"
+        disabled={!preview || !reason.trim() || committing}
+        onClick={() => void commit(reason).then((ok) => ok && setReason(''))}
+      >
+        {t('plan.commit')}
+      </button>
+      {conflict && (
+        <div className="plan-notice" role="alert" data-testid="plan-conflict">
+          {t('plan.conflict', { grid: conflict.gridId, revision: conflict.currentRevision })}{' '}
+          <button type="button" onClick={() => void reloadAndReapply()}>
+            {t('plan.reloadReapply')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function History() {
+  const { t } = useTranslation();
+  const selected = useConsole((s) => s.selectedGridId);
+  const revisions = usePlan((s) => s.revisions);
+  const shown = usePlan((s) => s.shownRevision);
+  const gridsRev = useConsole((s) => s.grids);
+  useEffect(() => {
+    void loadRevisions(selected);
+  }, [selected, gridsRev]);
+  if (!revisions || revisions.gridId !== selected) return null;
+  return (
+    <section className="plan-section" data-testid="plan-history">
+      <h3>{t('plan.history')}</h3>
+      <ul className="plan-revisions">
+        {revisions.revisions.map((r) => (
+          <li key={r.revision}>
+            <label>
+              <input type="radio" checked={shown === r.revision} onChange={() => showRevision(r.revision)} />#
+              {r.revision} {new Date(r.validFrom).toLocaleString()} · {r.author ?? '—'} · {r.reason}
+            </label>
+            {r.geometry && r.validTo !== null && (
+              <button
+                type="button"
+                className="link"
+                onClick={() => selected !== null && r.geometry && revertTo(selected, r.geometry)}
+              >
+                {t('plan.revert')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {shown !== null && (
+        <button type="button" className="link" onClick={() => showRevision(null)}>
+          {t('plan.hideRevision')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function AsOfAndExport() {
+  const { t } = useTranslation();
+  const asOf = usePlan((s) => s.asOf);
+  const exportHref = asOf
+    ? `/api/boundaries/export?asOf=${encodeURIComponent(new Date(asOf).toISOString())}`
+    : '/api/boundaries/export';
+  return (
+    <section className="plan-section">
+      <label>
+        {t('plan.asOf')}{' '}
+        <input
+          type="datetime-local"
+          value={asOf ?? ''}
+          onChange={(e) => void setAsOf(e.target.value || null)}
+        />
+      </label>
+      {asOf && <div className="plan-hint">{t('plan.asOfReadOnly')}</div>}
+      <a className="link" href={exportHref} download data-testid="plan-export">
+        {t('plan.export')}
+      </a>
+    </section>
+  );
+}
+
+export function PlanApp({ camera }: { camera: Camera | null }) {
+  const { t } = useTranslation();
+  const user = useConsole((s) => s.user);
+  const grids = useConsole((s) => s.grids);
+  useKeyboardHistory();
+  useEffect(() => {
+    let planMap: PlanMap | null = null;
+    const stop = watchActiveMap((controller) => {
+      planMap?.destroy();
+      planMap = controller ? new PlanMap(controller) : null;
+    });
+    return () => {
+      stop();
+      planMap?.destroy();
+    };
+  }, []);
+  useEffect(() => onReferenceReloaded(), [grids]);
+  if (!canPlan(user?.role))
+    return (
+      <main className="login-page" data-testid="plan-forbidden">
+        {t('plan.forbidden')}
+      </main>
+    );
+  return (
+    <main className="console plan with-panel">
+      <section className="map-area">
+        <MapView mode="plan" camera={camera} />
+        <ZoomButtons />
+      </section>
+      <aside className="grid-panel plan-panel" data-testid="plan-panel">
+        <h2>{t('plan.title')}</h2>
+        <Tools />
+        <Problems />
+        <Impact />
+        <History />
+        <AsOfAndExport />
+      </aside>
+    </main>
+  );
+}
