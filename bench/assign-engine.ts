@@ -1,15 +1,14 @@
 // Benchmark of the territorial assignment engine (server/spatial) against turf baselines, in one run on
 // the same random points per dataset: engine bulk and single-point throughput, worker pool throughput,
 // naive turf loop (time-boxed, extrapolated), flatbush candidates + turf, ratios, build times, memory.
+// PostGIS spatial joins are measured on the same grids and points when `postgis` joins are passed
+// (bench/assign.ts does, for both database engines); nothing in this module connects to a database.
 //
 //   node --import tsx bench/assign-engine.ts
 //   BENCH_CONFIGS=tiantai-674,province-60k-100v BENCH_POINTS=1000000 node --import tsx bench/assign-engine.ts
-//
-// A PostGIS spatial join will be compared here later: pass `postgisSpatialJoin` to runAssignBench
-// (see the POSTGIS HOOK below). Nothing here connects to a database.
 import { booleanPointInPolygon } from '@turf/turf';
 import Flatbush from 'flatbush';
-import type { FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import type { FeatureCollection, Polygon } from 'geojson';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -22,18 +21,39 @@ import { createSpatialWorker, createSpatialWorkerPool } from '../server/spatial/
 import { seededRandom, voronoiPartition } from '../server/spatial/testing/synthetic-partition.ts';
 import type { BBox } from '../server/spatial/testing/synthetic-partition.ts';
 
-// ---------------------------------------------------------------------------------------------------
-// POSTGIS HOOK. To be implemented by the DB side: run `SELECT ... FROM points JOIN grids ON
-// ST_Contains(...)` (or ST_Covers) for the same grids and points and return the territorial grid id per
-// point (-1 = none). The bench times the whole call and reports points/s, the ratio to the engine and
-// how many ids agree with the engine.
-// ---------------------------------------------------------------------------------------------------
-export type PostgisSpatialJoin = (input: {
+/** What a PostGIS join is given: the grids and points the engine was measured on, and its answers. */
+export interface PostgisJoinInput {
   dataset: string;
   grids: readonly GridInput[];
   xs: Float64Array;
   ys: Float64Array;
-}) => Promise<Int32Array>;
+  /** The engine's territorial grid id per point (-1 = none), to check agreement against. */
+  engineIds: Int32Array;
+}
+
+/** One way of running the join, timed. */
+export interface PostgisJoinVariant {
+  /** 'join': the query as written, the planner's plan; 'tuned': the fastest formulation found;
+   *  'end-to-end': points sent from Node and one id per point back, as an application would run it. */
+  kind: 'join' | 'tuned' | 'end-to-end';
+  label: string;
+  pointsPerSecond: number;
+  measuredPoints: number;
+  seconds: number;
+  /** Measured on part of the work and extrapolated (time box). */
+  extrapolated: boolean;
+  /** Agreement with the engine and plan notes. */
+  notes: string[];
+}
+
+export type PostgisJoinMeasurement =
+  { skipped: string } | { variants: PostgisJoinVariant[]; details: string[] };
+
+/** A PostGIS engine that can time a spatial join of the same points against the same grids. */
+export interface PostgisJoin {
+  name: string;
+  measure(input: PostgisJoinInput): Promise<PostgisJoinMeasurement>;
+}
 
 export interface AssignBenchOptions {
   /** Random points per dataset (default 1,000,000). */
@@ -46,8 +66,8 @@ export interface AssignBenchOptions {
   flatbushSeconds?: number;
   /** Worker threads for the pool measurement (default min(2, cores)). */
   workers?: number;
-  /** POSTGIS HOOK: optional; not measured when absent. */
-  postgisSpatialJoin?: PostgisSpatialJoin;
+  /** PostGIS joins to measure on the same data (none: not measured). */
+  postgis?: PostgisJoin[];
 }
 
 export interface AssignBenchResult {
@@ -64,7 +84,7 @@ export interface AssignBenchResult {
   flatbushTurf: number;
   flatbushMeasured: number;
   flatbushDisagreements: number;
-  postgis: number | null;
+  postgis: { name: string; measurement: PostgisJoinMeasurement }[];
   buildMs: number;
   packMs: number;
   workerBuildMs: number;
@@ -117,24 +137,18 @@ async function provinceGrids(
   }
 }
 
-/** The generated Tiantai layout (real county outline), when the generator is available. */
-async function tiantaiLayoutGrids(): Promise<{ grids: GridInput[]; source: string }> {
-  const module = (await import('../data/generator/tiantai-layout.ts')) as {
-    tiantaiLayout: (seed: number) => { grids: { code: string; area: Position[][][] }[] };
-  };
-  const closed = (ring: Position[]): Position[] => {
-    const [first, last] = [ring[0]!, ring[ring.length - 1]!];
-    return first[0] === last[0] && first[1] === last[1] ? ring : [...ring, first];
-  };
-  const grids = module.tiantaiLayout(20200128).grids.map((g, i): GridInput => {
-    const polygons = g.area.map((polygon) => polygon.map(closed));
-    const geometry: Polygon | MultiPolygon =
-      polygons.length === 1
-        ? { type: 'Polygon', coordinates: polygons[0]! }
-        : { type: 'MultiPolygon', coordinates: polygons };
-    return { id: i + 1, code: g.code, kind: 'territorial', geometry };
-  });
-  return { grids, source: 'data/generator/tiantai-layout.ts tiantaiLayout' };
+/** The generated Tiantai territorial grids (real county outline): generateDataset's geometry, which
+ *  does not depend on the population scale. */
+async function tiantaiGrids(): Promise<{ grids: GridInput[]; source: string }> {
+  const { generateDataset } = await import('../data/generator/generate.ts');
+  const dataset = generateDataset({ seed: 20200128, scale: 0.001, epoch: '2026-01-01T08:00:00+08:00' });
+  const grids = dataset.territorialGrids.map((g, i): GridInput => ({
+    id: i + 1,
+    code: g.code,
+    kind: 'territorial',
+    geometry: g.geometry,
+  }));
+  return { grids, source: 'data/generator generateDataset (territorial grids)' };
 }
 
 const DATASETS: Dataset[] = [
@@ -156,8 +170,8 @@ const DATASETS: Dataset[] = [
   },
   {
     name: 'tiantai-layout',
-    label: 'generated Tiantai layout: 643 grids in the real county outline',
-    load: tiantaiLayoutGrids,
+    label: 'generated Tiantai layout: 643 territorial grids in the real county outline',
+    load: tiantaiGrids,
   },
   {
     name: 'province-60k',
@@ -351,17 +365,16 @@ async function benchDataset(dataset: Dataset, options: ResolvedOptions): Promise
   let flatbushDisagreements = 0;
   for (let i = 0; i < flatbushRun.done; i++) if (turfIds[i] !== ids[i]) flatbushDisagreements++;
 
-  // POSTGIS HOOK: measured only when provided.
-  let postgis: number | null = null;
-  if (options.postgisSpatialJoin) {
-    started = performance.now();
-    const joined = await options.postgisSpatialJoin({ dataset: dataset.name, grids, xs, ys });
-    postgis = n / ((performance.now() - started) / 1000);
-    let agree = 0;
-    for (let i = 0; i < n; i++) if (joined[i] === ids[i]) agree++;
-    console.log(
-      `    PostGIS spatial join: ${fmt(postgis)} points/s, ${agree}/${n} ids agree with the engine`,
-    );
+  // PostGIS joins on the same grids and points, one engine after the other.
+  const postgis: AssignBenchResult['postgis'] = [];
+  for (const join of options.postgis ?? []) {
+    let measurement: PostgisJoinMeasurement;
+    try {
+      measurement = await join.measure({ dataset: dataset.name, grids, xs, ys, engineIds: ids });
+    } catch (error) {
+      measurement = { skipped: error instanceof Error ? error.message : String(error) };
+    }
+    postgis.push({ name: join.name, measurement });
   }
 
   const result: AssignBenchResult = {
@@ -396,9 +409,22 @@ async function benchDataset(dataset: Dataset, options: ResolvedOptions): Promise
       `    worker pool (${poolThreads} threads, shared memory) ${pool === null ? 'n/a' : `${fmt(pool)} points/s`}`,
       `    naive turf loop                        ${fmt(naive)} points/s  (${naiveRun.done} points in ${naiveRun.seconds.toFixed(1)} s, extrapolated)`,
       `    flatbush + turf                        ${fmt(flatbushTurf)} points/s  (${flatbushRun.done} points, ${flatbushDisagreements} disagree with the engine)`,
-      `    PostGIS spatial join                   ${postgis === null ? 'not measured (pass postgisSpatialJoin to runAssignBench)' : `${fmt(postgis)} points/s`}`,
-      `    ratios: engine/naive ${(engine / naive).toFixed(0)}x, engine/(flatbush+turf) ${(engine / flatbushTurf).toFixed(1)}x` +
-        (postgis ? `, engine/PostGIS ${(engine / postgis).toFixed(1)}x` : ''),
+      ...(postgis.length === 0
+        ? ['    PostGIS spatial join                   not measured (no joins passed)']
+        : []),
+      ...postgis.flatMap(({ name, measurement: m }) =>
+        'skipped' in m
+          ? [`    PostGIS ${name}: skipped: ${m.skipped}`]
+          : [
+              `    PostGIS ${name}:`,
+              ...m.details.map((line) => `        ${line}`),
+              ...m.variants.flatMap((v) => [
+                `        ${v.label.padEnd(44)} ${fmt(v.pointsPerSecond)} points/s  (${v.measuredPoints} points in ${v.seconds.toFixed(2)} s${v.extrapolated ? ', time-boxed, extrapolated' : ''}); engine/this ${(engine / v.pointsPerSecond).toFixed(1)}x`,
+                ...v.notes.map((note) => `            ${note}`),
+              ]),
+            ],
+      ),
+      `    ratios: engine/naive ${(engine / naive).toFixed(0)}x, engine/(flatbush+turf) ${(engine / flatbushTurf).toFixed(1)}x`,
       `    build: ${buildMs.toFixed(0)} ms in this thread (+ ${packMs.toFixed(0)} ms packGrids); in a worker ${workerBuildMs.toFixed(0)} ms (${workerRoundTripMs.toFixed(0)} ms round trip incl. packing and transfer; longest main-thread stall meanwhile ${mainThreadStallMs.toFixed(0)} ms)`,
       `    memory: index ${mb(stats.byteLength)} typed arrays; heapUsed ${mb(result.heapDelta)}, arrayBuffers ${mb(result.arrayBuffersDelta)} delta after build; raster ${stats.rasterCols} x ${stats.rasterRows}, ${(stats.boundaryCellShare * 100).toFixed(1)} % boundary cells, ${stats.edges} unique edges`,
     ].join('\n'),
@@ -453,6 +479,37 @@ export async function runAssignBench(options: AssignBenchOptions = {}): Promise<
         mb(r.indexBytes).padStart(11),
       ].join(' '),
     );
+  }
+  const joins = results.flatMap((r) => r.postgis.map((p) => ({ result: r, ...p })));
+  if (joins.length > 0) {
+    console.log('\nPostGIS spatial joins (points/s; GiST on grids and points; same points as above)');
+    console.log(
+      'dataset            PostGIS engine                                   join (as written)   tuned join   end to end   engine/join  engine/tuned  engine/e2e',
+    );
+    for (const { result: r, name, measurement: m } of joins) {
+      if ('skipped' in m) {
+        console.log(`${r.dataset.padEnd(18)} ${name.padEnd(48)} skipped: ${m.skipped}`);
+        continue;
+      }
+      const variant = (kind: PostgisJoinVariant['kind']) => m.variants.find((v) => v.kind === kind);
+      const figure = (v: PostgisJoinVariant | undefined): string =>
+        v ? `${fmt(v.pointsPerSecond)}${v.extrapolated ? '*' : ''}` : 'n/a';
+      const ratio = (v: PostgisJoinVariant | undefined): string =>
+        v ? `${(r.engine / v.pointsPerSecond).toFixed(1)}x` : 'n/a';
+      console.log(
+        [
+          r.dataset.padEnd(18),
+          name.padEnd(48),
+          figure(variant('join')).padStart(18),
+          figure(variant('tuned')).padStart(12),
+          figure(variant('end-to-end')).padStart(12),
+          ratio(variant('join')).padStart(12),
+          ratio(variant('tuned')).padStart(13),
+          ratio(variant('end-to-end')).padStart(11),
+        ].join(' '),
+      );
+    }
+    console.log('* measured on part of the points or grids (time box) and extrapolated');
   }
   return results;
 }
