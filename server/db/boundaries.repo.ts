@@ -24,6 +24,12 @@ export const minCompactness = 0.02;
 export const snapToleranceDegrees = 1e-6;
 /** Overlaps and gaps smaller than this are floating-point noise, not problems. */
 const toleranceM2 = 1;
+/** …and so are hairline strips along a shared edge (outlines rounded to ~1 cm leave them): a strip whose
+ *  area per metre of perimeter is under this (about half its mean width) is not a gap or an overlap. */
+const minMeanHalfWidthM = 0.05;
+const significant = (geom: string): string =>
+  `(ST_Area((${geom})::geography) > ${toleranceM2} AND
+    ST_Area((${geom})::geography) > ${minMeanHalfWidthM} * ST_Perimeter((${geom})::geography))`;
 
 interface ExistingGrid {
   id: number;
@@ -228,22 +234,22 @@ export async function validateChangeSet(
                        AND g.village_code NOT IN (SELECT code FROM village)) b
        ON a.key <> b.key AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
      WHERE a.kind = 'territorial' AND (b.key NOT IN (SELECT key FROM p) OR a.key < b.key)
-       AND ST_Area(ST_Intersection(a.geom, b.geom)::geography) > ${toleranceM2}
+       AND ${significant('ST_Intersection(a.geom, b.geom)')}
      UNION ALL
      SELECT 'outside_parent', p.key, p.village, array_remove(ARRAY[p.grid_id], NULL), ST_Area(ST_Difference(p.geom, v.geom)::geography),
             ST_AsGeoJSON(ST_Difference(p.geom, v.geom), 7)::json
      FROM p JOIN regions v ON v.code = p.village
-     WHERE p.kind = 'territorial' AND ST_Area(ST_Difference(p.geom, v.geom)::geography) > ${toleranceM2}
+     WHERE p.kind = 'territorial' AND ${significant('ST_Difference(p.geom, v.geom)')}
      UNION ALL
      SELECT 'gap', v.code, NULL, ARRAY[]::int[], ST_Area(ST_Difference(v.geom, ST_Union(r.geom))::geography),
             ST_AsGeoJSON(ST_Difference(v.geom, ST_Union(r.geom)), 7)::json
      FROM village v JOIN result r ON r.geom && v.geom AND ST_Intersects(r.geom, v.geom)
-     GROUP BY v.code, v.geom HAVING ST_Area(ST_Difference(v.geom, ST_Union(r.geom))::geography) > ${toleranceM2}
+     GROUP BY v.code, v.geom HAVING ${significant('ST_Difference(v.geom, ST_Union(r.geom))')}
      UNION ALL
      SELECT 'outside_county', p.key, NULL, array_remove(ARRAY[p.grid_id], NULL), ST_Area(ST_Difference(p.geom, c.geom)::geography),
             ST_AsGeoJSON(ST_Difference(p.geom, c.geom), 7)::json
      FROM p, regions c WHERE c.level = 'county' AND p.kind = 'sector'
-       AND ST_Area(ST_Difference(p.geom, c.geom)::geography) > ${toleranceM2}`,
+       AND ${significant('ST_Difference(p.geom, c.geom)')}`,
     [...params, changedIds],
   );
   const messages: Record<string, (r: (typeof topology.rows)[number]) => string> = {
