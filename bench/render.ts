@@ -29,6 +29,7 @@ import { startEmbeddedPostgis, type EmbeddedPostgis } from '../server/db/embedde
 import { appendEvents, type NewEvent } from '../server/db/events.repo.ts';
 import { counterColumns } from '../server/db/grid-status.repo.ts';
 import { migrate } from '../server/db/migrate.ts';
+import { chromiumArgs, chromiumPath } from '../test/support/browser.ts';
 import {
   pageScript,
   type FrameStats,
@@ -48,7 +49,6 @@ const warmMs = 1500;
 const provinceGrids = 60_000;
 const provinceRenderTimeoutMs = 150_000;
 const watchdogMs = 390_000;
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const clientDir = path.join(projectRoot, 'dist', 'client');
 const started = performance.now();
 const misses: string[] = [];
@@ -238,17 +238,7 @@ async function openBrowser(): Promise<{ context: BrowserContext; page: Page; err
     executablePath: chromiumPath,
     headless: true,
     viewport,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: chromiumArgs,
   });
   cleanups.push(async () => {
     await context.close();

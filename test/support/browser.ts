@@ -7,6 +7,19 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifactsDir = path.resolve('test-artifacts');
 
+/** Headless Chromium with software WebGL (ANGLE on SwiftShader; no GPU here) and no background traffic. */
+export const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 export interface Browser {
   context: BrowserContext;
   page: Page;
@@ -24,17 +37,7 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
     executablePath: chromiumPath,
     headless: true,
     viewport,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: chromiumArgs,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleErrors: string[] = [];
