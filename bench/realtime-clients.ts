@@ -163,6 +163,7 @@ const stats = {
   snapshots: 0,
   mismatches: 0,
 };
+const disconnectReasons = new Map<string, number>();
 const clients: BenchClient[] = [];
 let firstError: string | null = null;
 
@@ -227,8 +228,10 @@ function connect(): Promise<BenchClient> {
     socket.on('connect_error', (error) => {
       if (!client.subscribed) fail(error);
     });
-    socket.on('disconnect', () => {
-      if (client.subscribed) stats.disconnects++;
+    socket.on('disconnect', (reason) => {
+      if (!client.subscribed) return;
+      stats.disconnects++;
+      disconnectReasons.set(reason, (disconnectReasons.get(reason) ?? 0) + 1);
     });
     // With the raw parser these two arrive as the envelope's JSON text.
     socket.on('entity:events', (raw: unknown) => onEntityEvents(client, raw as string));
@@ -324,6 +327,7 @@ async function main(): Promise<void> {
         statusBytes: stats.statusBytes,
         disconnects: stats.disconnects,
         reconnects: stats.reconnects,
+        disconnectReasons: Object.fromEntries(disconnectReasons),
         snapshots: stats.snapshots,
         mismatches: stats.mismatches,
         latency: latency.toSparse(),

@@ -56,6 +56,8 @@ export interface ClientsReport {
   disconnects: number;
   /** Reconnections (each resubscribes with its last seq: replay, or a snapshot if too far behind). */
   reconnects: number;
+  /** socket.io-client's disconnect reasons and how often each occurred. */
+  disconnectReasons: Record<string, number>;
   snapshots: number;
   /** Pushes whose content differed from another client's copy of the same push (must be 0). */
   mismatches: number;

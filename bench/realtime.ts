@@ -395,6 +395,14 @@ function describeScenario(s: Scenario): string {
   return `${s.clients.toLocaleString('en')} clients × ${s.rate.toLocaleString('en')} changes/s`;
 }
 
+function disconnectReasons(reports: ClientsReport[]): string {
+  const all = new Map<string, number>();
+  for (const r of reports)
+    for (const [reason, n] of Object.entries(r.disconnectReasons))
+      all.set(reason, (all.get(reason) ?? 0) + n);
+  return [...all].map(([reason, n]) => `${reason}: ${n}`).join(', ');
+}
+
 function printScenario(scenario: Scenario, results: RunResult[]): void {
   console.log(
     `\n=== ${describeScenario(scenario)}, ${settings.seconds} s (writer: ${writerConnections} connections, ` +
@@ -451,7 +459,7 @@ function printScenario(scenario: Scenario, results: RunResult[]): void {
       sum((c) => c.duplicates) ? `duplicates ${int(sum((c) => c.duplicates))}` : '',
       sum((c) => c.disconnects)
         ? `disconnects ${int(sum((c) => c.disconnects))} (reconnected ${int(sum((c) => c.reconnects))}, ` +
-          `resubscribed from a snapshot ${int(sum((c) => c.snapshots))})`
+          `resubscribed from a snapshot ${int(sum((c) => c.snapshots))}; ${disconnectReasons(r.clients ?? [])})`
         : '',
       sum((c) => c.mismatches) ? `push mismatches ${int(sum((c) => c.mismatches))}` : '',
       r.writer.failedTransactions
