@@ -165,8 +165,7 @@ export class AddressIndex {
       if (text.startsWith(q)) push(row, 0.7 + 0.25 * coverage, 'prefix');
       else push(row, 0.6 + 0.25 * coverage, 'contains');
     }
-    // Fuzzy candidates only when nothing matches as written: they are the costly part of a search.
-    if (results.length === 0) this.fuzzy(q, limit * 4, push);
+    if (results.length < limit) this.fuzzy(q, limit * 4, push);
 
     return results
       .sort((a, b) => b.score - a.score || a.text.length - b.text.length || a.id - b.id)
