@@ -1,7 +1,7 @@
 // Console reads beyond the map layers: unified search, occupant detail with history, a grid's recent
 // events, the big screen's KPIs and time series.
 import { z } from 'zod';
-import { HealthCode, OccupantKind, OccupantStatus } from './domain.ts';
+import { Occupant } from './occupants.ts';
 import { EntityEvent, RegionStatus } from './realtime.ts';
 
 export const SearchQuery = z.object({
@@ -31,21 +31,10 @@ export const OccupantHistoryEntry = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export const OccupantDetail = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  idNumber: z.string(),
-  phone: z.string(),
-  kind: OccupantKind,
-  healthCode: HealthCode,
-  status: OccupantStatus,
-  arrivedAt: z.string().nullable(),
-  origin: z.string().nullable(),
-  registeredAt: z.string(),
+/** A grid's occupant row, with what only the detail view shows. */
+export const OccupantDetail = Occupant.extend({
   registrationLatencySeconds: z.number().int().nullable(),
-  address: z.string().nullable(),
   household: z.string().nullable(),
-  isolationSite: z.string().nullable(),
   grid: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
   history: z.array(OccupantHistoryEntry),
   masked: z.boolean(),
