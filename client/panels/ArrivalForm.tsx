@@ -276,7 +276,9 @@ export function ArrivalForm() {
             setSuggestOpen(true);
           }}
           onKeyDown={onAddressKey}
-          onBlur={() => window.setTimeout(() => setSuggestOpen(false), 150)}
+          // Options pick on mousedown (focus stays here), so closing at once on blur loses no click; a delayed
+          // close could land after the user is back in the field and hide the new suggestions.
+          onBlur={() => setSuggestOpen(false)}
           autoComplete="off"
         />
         {error('location')}

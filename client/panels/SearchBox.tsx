@@ -148,7 +148,7 @@ export function SearchBox() {
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}
-        onBlur={() => window.setTimeout(() => setOpen(false), 150)}
+        onBlur={() => setOpen(false)} // options choose on mousedown, before any blur
         onKeyDown={onKeyDown}
       />
       {showList && (
