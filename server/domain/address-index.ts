@@ -1,6 +1,6 @@
 // In-memory search over the standard address registry (标准地址): exact lookup with optional
 // township/village prefixes, substring autocomplete through a character-bigram inverted index, and ranked
-// fuzzy candidates (bigram Dice similarity) when nothing matches exactly. Pure; no I/O.
+// fuzzy candidates (bigram Dice similarity) when too few match as substrings. Pure; no I/O.
 import { normalizeAddress } from './address-normalize.ts';
 
 export interface IndexedAddress {
@@ -36,25 +36,6 @@ function uniqueBigrams(s: string): number[] {
   return [...keys];
 }
 
-/** Intersection of two ascending id lists. */
-function intersect(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(Math.min(a.length, b.length));
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) {
-      out[n++] = x;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return out.subarray(0, n);
-}
-
 export class AddressIndex {
   private readonly normalized: string[];
   private readonly rows: IndexedAddress[];
@@ -62,7 +43,12 @@ export class AddressIndex {
   private readonly exact = new Map<string, number[]>();
   private readonly postings = new Map<number, Int32Array>();
   private readonly bigramCounts: Uint16Array;
+  private readonly fewestBigrams: number;
+  /** Per row, shared-bigram counts of the fuzzy pass in progress; all zero between searches. */
   private readonly hits: Uint16Array;
+  /** Per row, the search that last offered it (see nextEpoch). */
+  private readonly seenAt: Uint32Array;
+  private epoch = 0;
 
   constructor(addresses: readonly IndexedAddress[]) {
     this.rows = [...addresses];
@@ -70,6 +56,7 @@ export class AddressIndex {
     this.normalized = this.rows.map((a) => normalizeAddress(a.text));
     this.bigramCounts = new Uint16Array(this.rows.length);
     this.hits = new Uint16Array(this.rows.length);
+    this.seenAt = new Uint32Array(this.rows.length);
 
     const counts = new Map<number, number>();
     this.normalized.forEach((text, row) => {
@@ -82,6 +69,7 @@ export class AddressIndex {
         else this.exact.set(key, [row]);
       }
     });
+    this.fewestBigrams = this.bigramCounts.reduce((min, n) => Math.min(min, n), Infinity);
     const fill = new Map<number, number>();
     for (const [key, count] of counts) {
       this.postings.set(key, new Int32Array(count));
@@ -147,85 +135,165 @@ export class AddressIndex {
 
   search(query: string, limit = 10): AddressCandidate[] {
     const q = normalizeAddress(query);
-    if (!q) return [];
-    const results: AddressCandidate[] = [];
-    const seen = new Set<number>();
-    const push = (row: number, score: number, match: AddressMatchKind): void => {
-      if (seen.has(row)) return;
-      seen.add(row);
-      results.push(this.candidate(row, score, match));
+    if (!q || limit <= 0) return [];
+    const top = new TopCandidates(limit, this.rows);
+    const epoch = this.nextEpoch();
+    const offer = (row: number, score: number, match: AddressMatchKind): void => {
+      if (this.seenAt[row] === epoch) return;
+      this.seenAt[row] = epoch;
+      top.offer(row, score, match);
     };
 
-    for (const row of this.exact.get(q) ?? []) push(row, 1, 'exact');
-
-    for (const row of this.containing(q)) {
+    for (const row of this.exact.get(q) ?? []) offer(row, 1, 'exact');
+    this.forEachContaining(q, (row) => {
       const text = this.normalized[row]!;
       // Longer registry texts around the query are weaker matches: scale by how much of the text the query covers.
       const coverage = q.length / text.length;
-      if (text.startsWith(q)) push(row, 0.7 + 0.25 * coverage, 'prefix');
-      else push(row, 0.6 + 0.25 * coverage, 'contains');
-    }
-    if (results.length < limit) this.fuzzy(q, limit * 4, push);
+      if (text.startsWith(q)) offer(row, 0.7 + 0.25 * coverage, 'prefix');
+      else offer(row, 0.6 + 0.25 * coverage, 'contains');
+    });
+    if (!top.full()) this.fuzzy(q, top, epoch);
 
-    return results
-      .sort((a, b) => b.score - a.score || a.text.length - b.text.length || a.id - b.id)
-      .slice(0, limit);
+    return top.rows().map(({ row, score, match }) => this.candidate(row, score, match));
   }
 
-  /** Rows whose normalised text contains q as a substring. */
-  private containing(q: string): number[] {
+  /** A fresh mark for "offered during this search", so no per-query set is allocated. */
+  private nextEpoch(): number {
+    if (++this.epoch === 0xffffffff) {
+      this.seenAt.fill(0);
+      this.epoch = 1;
+    }
+    return this.epoch;
+  }
+
+  /** Rows whose normalised text contains q as a substring: every such row is in the posting list of q's
+   *  rarest bigram, so only that list is checked. */
+  private forEachContaining(q: string, visit: (row: number) => void): void {
     if (q.length < 2) {
-      const out: number[] = [];
-      for (let row = 0; row < this.normalized.length && out.length < 1000; row++) {
-        if (this.normalized[row]!.includes(q)) out.push(row);
+      let found = 0;
+      for (let row = 0; row < this.normalized.length && found < 1000; row++) {
+        if (this.normalized[row]!.includes(q)) {
+          visit(row);
+          found++;
+        }
       }
-      return out;
+      return;
     }
-    const lists = uniqueBigrams(q).map((key) => this.postings.get(key));
-    if (lists.some((list) => !list)) return [];
-    const sorted = (lists as Int32Array[]).sort((a, b) => a.length - b.length);
-    let candidates = sorted[0]!;
-    for (let i = 1; i < sorted.length && candidates.length > 0; i++)
-      candidates = intersect(candidates, sorted[i]!);
-    const out: number[] = [];
-    for (const row of candidates) if (this.normalized[row]!.includes(q)) out.push(row);
-    return out;
+    let rarest: Int32Array | undefined;
+    for (const key of uniqueBigrams(q)) {
+      const list = this.postings.get(key);
+      if (!list) return;
+      if (!rarest || list.length < rarest.length) rarest = list;
+    }
+    for (const row of rarest!) if (this.normalized[row]!.includes(q)) visit(row);
   }
 
-  /** Ranked by bigram Dice similarity; bigrams in over a quarter of the registry carry little
-   *  information and would make this scan the whole registry, so they are not counted. */
-  private fuzzy(
-    q: string,
-    limit: number,
-    push: (row: number, score: number, match: AddressMatchKind) => void,
-  ): void {
+  /** Ranked by bigram Dice similarity (0.4 at least). Shared bigrams are counted over the posting lists,
+   *  rarest first, in one typed-array pass. Lists past a budget of entries are not read — house numbers and
+   *  place names make some bigrams occur in a fifth of the registry — but counted as present, which makes
+   *  each count an upper bound; a candidate must share one of the rarer bigrams. Only a row whose bound can
+   *  still beat the weakest kept candidate has its exact similarity computed. */
+  private fuzzy(q: string, top: TopCandidates, epoch: number): void {
     const keys = uniqueBigrams(q);
-    if (keys.length === 0) return;
-    const common = this.rows.length / 4;
+    const k = keys.length;
+    if (k === 0) return;
+    const lists = keys
+      .map((key) => this.postings.get(key))
+      .filter((list): list is Int32Array => list !== undefined)
+      .sort((a, b) => a.length - b.length);
     const touched: number[] = [];
-    let skipped = 0;
-    for (const key of keys) {
-      const list = this.postings.get(key);
-      if (!list) continue;
-      if (list.length > common) {
-        skipped++;
+    let read = 0;
+    let assumed = 0;
+    for (const list of lists) {
+      if (read > 0 && read + list.length > FUZZY_READ_BUDGET) {
+        assumed++;
         continue;
       }
+      read += list.length;
       for (const row of list) {
         if (this.hits[row] === 0) touched.push(row);
         this.hits[row]!++;
       }
     }
-    const scored = touched.map((row) => {
-      // Skipped common bigrams are assumed present: they are, in most of the registry.
-      const shared = this.hits[row]! + skipped;
+    // Rows by shared count, most first, so the strongest candidates fill `top` early and the rest are cut off
+    // by their bound.
+    const byHits: number[][] = Array.from({ length: k + 1 }, () => []);
+    for (const row of touched) {
+      byHits[this.hits[row]!]!.push(row);
       this.hits[row] = 0;
-      return { row, dice: (2 * shared) / (keys.length + this.bigramCounts[row]!) };
-    });
-    scored.sort((a, b) => b.dice - a.dice);
-    for (const { row, dice } of scored.slice(0, limit)) {
-      if (dice < 0.4) break;
-      push(row, 0.6 * Math.min(1, dice), 'fuzzy');
     }
+    const wanted = new Set(keys);
+    for (let h = k; h > 0; h--) {
+      const best = (2 * (h + assumed)) / (k + this.fewestBigrams);
+      if (best < MIN_DICE || (top.full() && FUZZY_WEIGHT * Math.min(1, best) < top.weakestScore())) break;
+      for (const row of byHits[h]!) {
+        const bound = (2 * (h + assumed)) / (k + this.bigramCounts[row]!);
+        if (bound < MIN_DICE || this.seenAt[row] === epoch) continue;
+        if (top.full() && FUZZY_WEIGHT * Math.min(1, bound) < top.weakestScore()) continue;
+        this.seenAt[row] = epoch;
+        const dice = (2 * this.sharedBigrams(row, wanted)) / (k + this.bigramCounts[row]!);
+        if (dice >= MIN_DICE) top.offer(row, FUZZY_WEIGHT * Math.min(1, dice), 'fuzzy');
+      }
+    }
+  }
+
+  /** How many distinct bigrams of the row's normalised text are in `wanted`. */
+  private sharedBigrams(row: number, wanted: ReadonlySet<number>): number {
+    const text = this.normalized[row]!;
+    const matched: number[] = [];
+    for (let i = 0; i + 1 < text.length; i++) {
+      const key = bigramKey(text, i);
+      if (wanted.has(key) && !matched.includes(key)) matched.push(key);
+    }
+    return matched.length;
+  }
+}
+
+const MIN_DICE = 0.4;
+/** Posting entries the fuzzy pass reads per query (at least the rarest list whatever its length). */
+const FUZZY_READ_BUDGET = 30_000;
+/** Fuzzy scores stay below every substring match's (≥ 0.6). */
+const FUZZY_WEIGHT = 0.6;
+
+interface Ranked {
+  row: number;
+  score: number;
+  match: AddressMatchKind;
+}
+
+/** The best `limit` rows by score, then shorter registry text, then id — kept sorted while offered. */
+class TopCandidates {
+  private readonly kept: Ranked[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly addresses: readonly IndexedAddress[],
+  ) {}
+
+  full(): boolean {
+    return this.kept.length >= this.limit;
+  }
+
+  weakestScore(): number {
+    return this.kept.at(-1)?.score ?? -Infinity;
+  }
+
+  offer(row: number, score: number, match: AddressMatchKind): void {
+    const entry = { row, score, match };
+    if (this.full() && this.compare(entry, this.kept.at(-1)!) >= 0) return;
+    let at = this.kept.length;
+    while (at > 0 && this.compare(entry, this.kept[at - 1]!) < 0) at--;
+    this.kept.splice(at, 0, entry);
+    if (this.kept.length > this.limit) this.kept.pop();
+  }
+
+  rows(): readonly Ranked[] {
+    return this.kept;
+  }
+
+  private compare(a: Ranked, b: Ranked): number {
+    const x = this.addresses[a.row]!;
+    const y = this.addresses[b.row]!;
+    return b.score - a.score || x.text.length - y.text.length || x.id - y.id;
   }
 }
