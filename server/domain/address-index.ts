@@ -58,30 +58,63 @@ export class AddressIndex {
     this.hits = new Uint16Array(this.rows.length);
     this.seenAt = new Uint32Array(this.rows.length);
 
-    const counts = new Map<number, number>();
+    // Bigram keys get dense ids so that counting and filling the posting lists index typed arrays.
+    const denseId = new Map<number, number>();
+    const keysOf: number[] = [];
+    const rowKeys = new Int32Array(this.normalized.reduce((n, text) => n + Math.max(0, text.length - 1), 0));
+    const rowStart = new Int32Array(this.rows.length + 1);
+    let counts = new Int32Array(4096);
+    let used = 0;
+    const names = new Map<string, string>();
+    const normalizedName = (name: string): string => {
+      let n = names.get(name);
+      if (n === undefined) names.set(name, (n = normalizeAddress(name)));
+      return n;
+    };
     this.normalized.forEach((text, row) => {
-      const keys = uniqueBigrams(text);
-      this.bigramCounts[row] = keys.length;
-      for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-      for (const key of this.lookupKeys(text, this.rows[row]!)) {
+      const start = used;
+      for (let i = 0; i + 1 < text.length; i++) {
+        const key = bigramKey(text, i);
+        let id = denseId.get(key);
+        if (id === undefined) {
+          id = keysOf.length;
+          denseId.set(key, id);
+          keysOf.push(key);
+          if (id >= counts.length) {
+            const grown = new Int32Array(counts.length * 2);
+            grown.set(counts);
+            counts = grown;
+          }
+        }
+        let repeated = false;
+        for (let j = start; j < used && !repeated; j++) repeated = rowKeys[j] === id;
+        if (repeated) continue;
+        rowKeys[used++] = id;
+        counts[id]!++;
+      }
+      rowStart[row + 1] = used;
+      this.bigramCounts[row] = used - start;
+      const address = this.rows[row]!;
+      for (const key of this.lookupKeys(
+        text,
+        normalizedName(address.township),
+        normalizedName(address.village),
+      )) {
         const list = this.exact.get(key);
         if (list) list.push(row);
         else this.exact.set(key, [row]);
       }
     });
     this.fewestBigrams = this.bigramCounts.reduce((min, n) => Math.min(min, n), Infinity);
-    const fill = new Map<number, number>();
-    for (const [key, count] of counts) {
-      this.postings.set(key, new Int32Array(count));
-      fill.set(key, 0);
+    // One buffer holds every posting list; each list is a view of it, rows ascending.
+    const offsets = new Int32Array(keysOf.length + 1);
+    for (let id = 0; id < keysOf.length; id++) offsets[id + 1] = offsets[id]! + counts[id]!;
+    const all = new Int32Array(used);
+    const fill = offsets.slice(0, keysOf.length);
+    for (let row = 0; row < this.rows.length; row++) {
+      for (let j = rowStart[row]!; j < rowStart[row + 1]!; j++) all[fill[rowKeys[j]!]!++] = row;
     }
-    this.normalized.forEach((text, row) => {
-      for (const key of uniqueBigrams(text)) {
-        const at = fill.get(key)!;
-        this.postings.get(key)![at] = row;
-        fill.set(key, at + 1);
-      }
-    });
+    keysOf.forEach((key, id) => this.postings.set(key, all.subarray(offsets[id]!, offsets[id + 1]!)));
   }
 
   get size(): number {
@@ -101,9 +134,7 @@ export class AddressIndex {
   }
 
   /** The registry text without its township, and without township and village, are exact keys too. */
-  private lookupKeys(text: string, address: IndexedAddress): string[] {
-    const township = normalizeAddress(address.township);
-    const village = normalizeAddress(address.village);
+  private lookupKeys(text: string, township: string, village: string): string[] {
     const keys = [text];
     let rest = text;
     if (township && rest.startsWith(township)) {
