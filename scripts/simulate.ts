@@ -3,6 +3,8 @@
 // into grids (a few late), health-code changes, isolation admissions and releases, checkpoint traffic,
 // field reports and tasks pushed to grid workers and answered. The demo driver and the load generator.
 import { parseArgs } from 'node:util';
+import { booleanPointInPolygon, pointOnFeature } from '@turf/turf';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { idNumberCheckChar } from '../shared/id-number.ts';
 
 const { values: args } = parseArgs({
@@ -64,6 +66,10 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<{ 
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
+/** The API error's machine-readable code, for the failure tally. */
+const errorCode = (body: unknown): string =>
+  (body as { error?: { code?: string } } | null)?.error?.code ?? '';
+
 interface Feature<P> {
   properties: P;
   geometry: { type: string; coordinates: number[][][] | number[][][][] | number[] };
@@ -96,6 +102,8 @@ async function main(): Promise<void> {
   // The return peak lands mostly in the county seat and the towns.
   const weighted = grids.flatMap((g) => (g.properties.townshipCode === '331023001' ? [g, g, g] : [g]));
   /** A point inside a grid: a vertex pulled towards the ring's mean (grids are near-convex Voronoi cells). */
+  /** A point inside the grid: between its vertex centroid and a vertex (inside for convex grids), checked,
+   *  else turf's point on the surface — a concave grid's centroid can lie in its neighbour or outside. */
   const pointIn = (grid: (typeof grids)[number]): [number, number] => {
     const coords = grid.geometry.coordinates as number[][][] | number[][][][];
     const ring = (
@@ -103,9 +111,14 @@ async function main(): Promise<void> {
     )!;
     const cx = ring.reduce((s, p) => s + p[0]!, 0) / ring.length;
     const cy = ring.reduce((s, p) => s + p[1]!, 0) / ring.length;
-    const v = pick(ring);
-    const t = random() * 0.5;
-    return [cx + (v[0]! - cx) * t, cy + (v[1]! - cy) * t];
+    const area = grid.geometry as Polygon | MultiPolygon;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const v = pick(ring);
+      const t = random() * 0.5;
+      const point: [number, number] = [cx + (v[0]! - cx) * t, cy + (v[1]! - cy) * t];
+      if (booleanPointInPolygon(point, area)) return point;
+    }
+    return pointOnFeature(area).geometry.coordinates as [number, number];
   };
 
   const registered: number[] = [];
@@ -146,7 +159,7 @@ async function main(): Promise<void> {
           healthCode,
           location: { point },
         });
-        if (res.status !== 201) throw new Error(`arrival ${res.status}`);
+        if (res.status !== 201) throw new Error(`arrival ${res.status} ${errorCode(res.body)}`);
         registered.push(res.body.arrival.id);
         return 'arrival';
       },
