@@ -1,16 +1,28 @@
-// Live entity events, newest first (no personal data: the stream carries none to this screen).
+// Live entity events, newest first (no personal data: the stream carries none to this screen). The list
+// is refreshed once a second, not per event: at tens of events a second a wall ticker that moves on every
+// event cannot be read, and re-rendering it per event costs the map frames.
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../i18n/i18n.ts';
 import { EventDetails, eventPlace, eventTypeLabel } from '../panels/event-text.tsx';
 import { useConsole } from '../state/store.ts';
 
 const shown = 24;
+const refreshMs = 1000;
+
+const latestEvents = () => useConsole.getState().live.events.slice(-shown).reverse();
 
 export function EventTicker() {
   const { t } = useTranslation();
-  const events = useConsole((s) => s.live.events);
   const gridInfo = useConsole((s) => s.gridInfo);
-  const recent = events.slice(-shown).reverse();
+  const [recent, setRecent] = useState(latestEvents);
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      const next = latestEvents();
+      setRecent((shownNow) => (shownNow[0]?.seq === next[0]?.seq ? shownNow : next));
+    }, refreshMs);
+    return () => window.clearInterval(timer);
+  }, []);
   return (
     <section className="screen-panel ticker" data-panel="ticker">
       <h2>{t('screen.ticker')}</h2>
