@@ -154,6 +154,7 @@ export async function attachRealtime(httpServer: http.Server, options: RealtimeO
   let broadcaster: Broadcaster | null = null;
   const becomeBroadcaster = async (fromSeq?: number): Promise<void> => {
     broadcaster = new Broadcaster(pool, io, {
+      skipEmptyRooms: redis === null,
       ...options.broadcaster,
       onError: (error) => log(`broadcaster: ${(error as Error).message}`),
       onPushing: (seq) => election?.recordSeq(seq),
