@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { HealthCode } from './domain.ts';
 
-export const protocolVersion = 1;
+export const protocolVersion = 2;
 
 /** Risk levels, in order. The rule (server/domain/risk-level.ts):
  *  high   — any red-code person in the grid who is not isolated at a site, or ≥ 3 overdue registrations;
@@ -70,10 +70,20 @@ export interface EnvelopeOf<T> {
   payload: T;
 }
 
-/** Coalesced per window (≤ 100 ms): the new status of every grid and region that changed. */
+/** What changed in one grid's status: its id and the new value of each field that changed (a whole
+ *  GridStatus when the receiver may not have the grid yet, e.g. in a replay). Values are absolute, so
+ *  applying a patch twice is harmless. Apply with `applyStatusPatch` (shared/status-patch.ts). */
+export const GridStatusPatch = GridStatus.partial().required({ gridId: true });
+export type GridStatusPatch = z.infer<typeof GridStatusPatch>;
+
+/** The same for a region roll-up (`gridsByRisk` is sent whole when any of its counts changed). */
+export const RegionStatusPatch = RegionStatus.partial().required({ code: true });
+export type RegionStatusPatch = z.infer<typeof RegionStatusPatch>;
+
+/** Coalesced per window (≤ 100 ms): the changed fields of every grid and region that changed. */
 export const StatusDelta = z.object({
-  grids: z.array(GridStatus),
-  regions: z.array(RegionStatus),
+  grids: z.array(GridStatusPatch),
+  regions: z.array(RegionStatusPatch),
   /** The first event-log sequence number this delta covers (previous push's seq + 1). */
   fromSeq: z.number().int(),
 });

@@ -1,5 +1,5 @@
 // Tails the event log and pushes coalesced changes to Socket.IO rooms: one `entity:events` and one
-// `status:delta` per room per window, carrying the full new status of each grid and region that
+// `status:delta` per room per window, carrying the changed fields of each grid and region that
 // changed (diffs, not whole collections). Time-windowed figures (arrivals in 24 h, overdue) also change
 // with the clock, so every minute all grids are re-read and what changed is pushed.
 import type pg from 'pg';
@@ -8,8 +8,8 @@ import {
   EntityEvent,
   protocolVersion,
   type ClientToServerEvents,
-  type GridStatus,
-  type RegionStatus,
+  type GridStatusPatch,
+  type RegionStatusPatch,
   type ServerToClientEvents,
 } from '../../shared/realtime.ts';
 import { readEventsAfter, readMaxSeq, type LoggedEvent } from '../db/events.repo.ts';
@@ -132,7 +132,7 @@ export class Broadcaster {
       const events = await readEventsAfter(this.pool, this.lastSeq, this.options.batchLimit ?? 5000);
       const clockDue = Date.now() - this.lastClockRefresh >= (this.options.clockRefreshMs ?? 60_000);
       if (events.length > 0 || clockDue || this.pushAllNext) {
-        let changes: { grids: GridStatus[]; regions: RegionStatus[] };
+        let changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] };
         if (this.pushAllNext || events.some((e) => reloadTypes.has(e.type))) {
           this.pushAllNext = false;
           const fresh = await StatusModel.load(this.pool);
@@ -167,10 +167,10 @@ export class Broadcaster {
   private push(
     seq: number,
     events: LoggedEvent[],
-    changes: { grids: GridStatus[]; regions: RegionStatus[] },
+    changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] },
   ): void {
     const model = this.model!;
-    type Payload = { events: EntityEvent[]; grids: GridStatus[]; regions: RegionStatus[] };
+    type Payload = { events: EntityEvent[]; grids: GridStatusPatch[]; regions: RegionStatusPatch[] };
     const rooms = new Map<string, Payload>();
     // An empty room still costs an encode per emit; its seq is recorded as pushed (nothing to miss there:
     // a socket that joins later reads the current state in its catch-up).

@@ -12,6 +12,7 @@ import {
   type SubscribeRequest,
   type SubscribeResult,
 } from '../../shared/realtime.ts';
+import { applyStatusPatch } from '../../shared/status-patch.ts';
 
 export class StatusClient {
   socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -21,6 +22,8 @@ export class StatusClient {
   readonly events = new Map<number, EntityEvent>();
   duplicates = 0;
   gapsDetected = 0;
+  /** Partial status patches of a grid or region this client had no status for (must stay 0). */
+  patchesWithoutBase = 0;
   snapshots = 0;
   lastSeq = -1;
   private subscribed: Promise<SubscribeResult> | null = null;
@@ -57,8 +60,16 @@ export class StatusClient {
         this.subscribed = this.subscribe();
         return;
       }
-      for (const grid of envelope.payload.grids) this.grids.set(grid.gridId, grid);
-      for (const region of envelope.payload.regions) this.regions.set(region.code, region);
+      for (const patch of envelope.payload.grids) {
+        const grid = applyStatusPatch(this.grids.get(patch.gridId), patch);
+        if (grid) this.grids.set(grid.gridId, grid);
+        else this.patchesWithoutBase++;
+      }
+      for (const patch of envelope.payload.regions) {
+        const region = applyStatusPatch(this.regions.get(patch.code), patch);
+        if (region) this.regions.set(region.code, region);
+        else this.patchesWithoutBase++;
+      }
       this.lastSeq = envelope.seq;
     });
     socket.on('entity:events', (envelope) => {
