@@ -89,9 +89,12 @@ export const StatusDelta = z.object({
 });
 export type StatusDelta = z.infer<typeof StatusDelta>;
 
-/** Entity events (no personal data: the screen role receives them too). */
+/** Entity events (no personal data: the screen role receives them too). Kept small, as every console
+ *  in scope receives every one: the township is the grid's (consoles have the grid list), and `at` is
+ *  to the millisecond. */
 export const EntityEvent = z.object({
   seq: z.number().int(),
+  /** Commit time, ISO 8601 UTC to the millisecond. */
   at: z.string(),
   type: z.enum([
     'arrival:registered',
@@ -109,7 +112,6 @@ export const EntityEvent = z.object({
     'grid:boundary-changed',
   ]),
   gridId: z.number().int().nullable(),
-  townshipCode: z.string().nullable(),
   /** Non-personal details: healthCode, occupantId, siteId, checkpointId, counts… */
   data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });

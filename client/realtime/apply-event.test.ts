@@ -40,7 +40,6 @@ const event = (seq: number, gridId = 1): EntityEvent => ({
   at: new Date(seq * 1000).toISOString(),
   type: 'arrival:registered',
   gridId,
-  townshipCode: '331023001',
   data: { healthCode: 'green' },
 });
 const snapshot = (seq: number, grids: GridStatus[], recent: EntityEvent[] = []): SubscribeResult => ({

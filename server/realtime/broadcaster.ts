@@ -46,7 +46,6 @@ export const toEntityEvent = (e: LoggedEvent & { type: EntityEvent['type'] }): E
   at: e.at,
   type: e.type,
   gridId: e.gridId,
-  townshipCode: e.townshipCode,
   data: e.data,
 });
 

@@ -110,11 +110,10 @@ describe('live stream', () => {
       [...commander.grids.values()].reduce((n, g) => n + g.red, 0),
     );
     const event = [...commander.events.values()].find((e) => e.seq === created.seq)!;
-    expect(event).toMatchObject({
-      type: 'arrival:registered',
-      gridId: address.grid_id,
-      townshipCode: '331023001',
-    });
+    expect(event).toMatchObject({ type: 'arrival:registered', gridId: address.grid_id });
+    // Compact on the wire: no township (consoles know the grid's), the time to the millisecond.
+    expect(Object.keys(event).sort()).toEqual(['at', 'data', 'gridId', 'seq', 'type']);
+    expect(event.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
     await screen.waitFor(() => screen.lastSeq >= created.seq!, 1000);
     const seen = JSON.stringify([...screen.events.values()]);
