@@ -80,15 +80,6 @@ export type GridStatusPatch = z.infer<typeof GridStatusPatch>;
 export const RegionStatusPatch = RegionStatus.partial().required({ code: true });
 export type RegionStatusPatch = z.infer<typeof RegionStatusPatch>;
 
-/** Coalesced per window (≤ 100 ms): the changed fields of every grid and region that changed. */
-export const StatusDelta = z.object({
-  grids: z.array(GridStatusPatch),
-  regions: z.array(RegionStatusPatch),
-  /** The first event-log sequence number this delta covers (previous push's seq + 1). */
-  fromSeq: z.number().int(),
-});
-export type StatusDelta = z.infer<typeof StatusDelta>;
-
 /** Entity events (no personal data: the screen role receives them too). Kept small, as every console
  *  in scope receives every one: the township is the grid's (consoles have the grid list), and `at` is
  *  to the millisecond. */
@@ -116,6 +107,19 @@ export const EntityEvent = z.object({
   data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 export type EntityEvent = z.infer<typeof EntityEvent>;
+
+/** Coalesced per window (≤ 100 ms), one push per room: the changed fields of every grid and region
+ *  that changed, and the window's entity events (one message, not two: a push is written to every
+ *  socket of the room, so each message costs a write per console). */
+export const StatusDelta = z.object({
+  grids: z.array(GridStatusPatch),
+  regions: z.array(RegionStatusPatch),
+  /** The first event-log sequence number this delta covers (previous push's seq + 1). */
+  fromSeq: z.number().int(),
+  /** Entity events of the window, oldest first; applied once each, by their own seq. */
+  events: z.array(EntityEvent),
+});
+export type StatusDelta = z.infer<typeof StatusDelta>;
 
 export const Snapshot = z.object({
   grids: z.array(GridStatus),
@@ -153,7 +157,6 @@ export type SubscribeResult = z.infer<typeof SubscribeResult>;
 
 export interface ServerToClientEvents {
   'status:delta': (envelope: EnvelopeOf<StatusDelta>) => void;
-  'entity:events': (envelope: EnvelopeOf<{ events: EntityEvent[] }>) => void;
   /** The server asks the client to resubscribe (e.g. after a protocol change or its scope changed). */
   'sync:reset': (envelope: EnvelopeOf<{ reason: string }>) => void;
 }

@@ -59,7 +59,7 @@ const delta = (
   seq,
   at: new Date().toISOString(),
   type: 'status:delta',
-  payload: { grids, regions: [], fromSeq },
+  payload: { grids, regions: [], fromSeq, events: [] },
 });
 const events = (seq: number, list: EntityEvent[]): EnvelopeOf<{ events: EntityEvent[] }> => ({
   v: protocolVersion,

@@ -1,6 +1,6 @@
-// Tails the event log and pushes coalesced changes to Socket.IO rooms: one `entity:events` and one
-// `status:delta` per room per window, carrying the changed fields of each grid and region that
-// changed (diffs, not whole collections). Time-windowed figures (arrivals in 24 h, overdue) also change
+// Tails the event log and pushes coalesced changes to Socket.IO rooms: one `status:delta` per room per
+// window, carrying the changed fields of each grid and region that changed (diffs, not whole
+// collections) and the window's entity events. Time-windowed figures (arrivals in 24 h, overdue) also change
 // with the clock, so every minute all grids are re-read and what changed is pushed.
 import type pg from 'pg';
 import type { Server } from 'socket.io';
@@ -206,21 +206,12 @@ export class Broadcaster {
     for (const [name, payload] of rooms) {
       // A room this broadcaster never pushed to starts where the broadcaster started.
       const fromSeq = (this.roomSeq.get(name) ?? this.startedSeq) + 1;
-      if (payload.events.length) {
-        this.io.to(name).emit('entity:events', {
-          v: protocolVersion,
-          seq,
-          at,
-          type: 'entity:events',
-          payload: { events: payload.events },
-        });
-      }
       this.io.to(name).emit('status:delta', {
         v: protocolVersion,
         seq,
         at,
         type: 'status:delta',
-        payload: { grids: payload.grids, regions: payload.regions, fromSeq },
+        payload: { grids: payload.grids, regions: payload.regions, fromSeq, events: payload.events },
       });
       this.roomSeq.set(name, seq);
       this.stats.pushes++;

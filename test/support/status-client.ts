@@ -54,6 +54,11 @@ export class StatusClient {
       this.subscribed = this.subscribe();
     });
     socket.on('status:delta', (envelope) => {
+      for (const event of envelope.payload.events) {
+        // Replays and pushes may overlap: an event is applied once, by its seq.
+        if (this.events.has(event.seq)) this.duplicates++;
+        else this.events.set(event.seq, event);
+      }
       if (envelope.seq <= this.lastSeq) return;
       if (envelope.payload.fromSeq > this.lastSeq + 1) {
         this.gapsDetected++;
@@ -71,13 +76,6 @@ export class StatusClient {
         else this.patchesWithoutBase++;
       }
       this.lastSeq = envelope.seq;
-    });
-    socket.on('entity:events', (envelope) => {
-      for (const event of envelope.payload.events) {
-        // Replays and pushes may overlap: an event is applied once, by its seq.
-        if (this.events.has(event.seq)) this.duplicates++;
-        else this.events.set(event.seq, event);
-      }
     });
     return socket;
   }
