@@ -1,6 +1,6 @@
 // Child process of bench/realtime.ts: `count` real socket.io-client connections (websocket transport, the
 // session cookie in the handshake, one connection each: forceNew), each subscribed to the county with
-// `status:subscribe` (ack awaited), each receiving every `entity:events` and `status:delta` push, and
+// `status:subscribe` (ack awaited), each receiving every `status:delta` push (statuses and events), and
 // reconnecting + resubscribing with its last seq after a drop, as a console does.
 //
 // Per client, for every bench event received: latency = receipt time − payload.t (same machine clock),
@@ -32,7 +32,7 @@ const config = readChildConfig<ClientsConfig>();
 
 // ---- a socket.io parser that leaves the big pushes as raw text ----------------------------------------
 
-const rawEvents = ['entity:events', 'status:delta'] as const;
+const rawEvents = ['status:delta'] as const;
 type RawEvent = (typeof rawEvents)[number];
 const rawPrefixes = rawEvents.map((name) => [name, `["${name}",`] as const);
 
@@ -167,10 +167,10 @@ const disconnectReasons = new Map<string, number>();
 const clients: BenchClient[] = [];
 let firstError: string | null = null;
 
-function onEntityEvents(client: BenchClient, raw: string): void {
+function onPush(client: BenchClient, raw: string): void {
   const now = Date.now();
-  stats.entityMessages++;
-  stats.entityBytes += raw.length;
+  stats.statusMessages++;
+  stats.statusBytes += raw.length;
   let push: ParsedPush | undefined;
   if (client.resubscribing) {
     // Between a reconnect and its ack the server replays what this client missed (to this socket
@@ -233,12 +233,8 @@ function connect(): Promise<BenchClient> {
       stats.disconnects++;
       disconnectReasons.set(reason, (disconnectReasons.get(reason) ?? 0) + 1);
     });
-    // With the raw parser these two arrive as the envelope's JSON text.
-    socket.on('entity:events', (raw: unknown) => onEntityEvents(client, raw as string));
-    socket.on('status:delta', (raw: unknown) => {
-      stats.statusMessages++;
-      stats.statusBytes += (raw as string).length;
-    });
+    // With the raw parser this arrives as the envelope's JSON text.
+    socket.on('status:delta', (raw: unknown) => onPush(client, raw as string));
     socket.on('connect', () => {
       const again = client.subscribed;
       if (again) {

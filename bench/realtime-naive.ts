@@ -1,13 +1,13 @@
 // The bench's naive baseline: exactly one Socket.IO emit per committed change, no coalescing. It tails
 // the event log with the product's own query (readEventsAfter: the database work per change is the same
-// as the product's or less) and, for every event, emits one `entity:events` envelope carrying that one
-// event to the event's rooms (county, township, village, grid: one emit to the union, so each socket gets
-// it once). It sends no `status:delta` and does no status refresh, so it does LESS work per change than
-// the product: the coalesced ÷ naive CPU ratio it yields is conservative.
+// as the product's or less) and, for every event, emits one `status:delta` envelope carrying that one
+// event and no statuses to the event's rooms (county, township, village, grid: one emit to the union, so
+// each socket gets it once). It does no status refresh, so it does LESS work per change than the
+// product: the coalesced ÷ naive CPU ratio it yields is conservative.
 //
 // Why not the product's Broadcaster with {windowMs: 0, batchLimit: 1}: that is one push per event but
-// two emits per change per room (`entity:events` + `status:delta`) and two serial database round trips
-// per change (read one event, re-read its grid), so it measures database latency as much as fan-out.
+// two serial database round trips per change (read one event, re-read its grid), so it measures
+// database latency as much as fan-out.
 // It can still be run as mode `product-naive` (`--modes coalesced,naive,product-naive`).
 import type pg from 'pg';
 import { protocolVersion } from '../shared/realtime.ts';
@@ -55,12 +55,12 @@ export class NaiveBroadcaster {
         if (!isEntityEvent(event)) continue;
         const rooms =
           event.gridId !== null ? roomsOfGrid(event.gridId, this.places.get(event.gridId)) : [countyRoom];
-        this.io.to(rooms).emit('entity:events', {
+        this.io.to(rooms).emit('status:delta', {
           v: protocolVersion,
           seq: event.seq,
           at: new Date().toISOString(),
-          type: 'entity:events',
-          payload: { events: [toEntityEvent(event)] },
+          type: 'status:delta',
+          payload: { grids: [], regions: [], fromSeq: event.seq, events: [toEntityEvent(event)] },
         });
         this.stats.pushes++;
         this.stats.events++;

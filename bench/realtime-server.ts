@@ -1,7 +1,7 @@
 // Child process of bench/realtime.ts: the real console server (startConsoleServer: Express + Socket.IO +
 // the product broadcaster) on 127.0.0.1, port chosen by the OS, against the bench schema. Runs alone in
 // its process so the parent can read its CPU time and memory from /proc.
-//   coalesced      the product default: one `entity:events` + one `status:delta` per room per window
+//   coalesced      the product default: one `status:delta` (statuses + events) per room per window
 //   naive          the product server with its broadcaster stopped and NaiveBroadcaster (one emit per change)
 //   product-naive  the product broadcaster with {windowMs: 0, batchLimit: 1}: one push per event
 import { startConsoleServer } from '../server/console-server.ts';

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { HealthCode } from './domain.ts';
 
-export const protocolVersion = 1;
+export const protocolVersion = 2;
 
 /** Risk levels, in order. The rule (server/domain/risk-level.ts):
  *  high   — any red-code person in the grid who is not isolated at a site, or ≥ 3 overdue registrations;
@@ -70,18 +70,22 @@ export interface EnvelopeOf<T> {
   payload: T;
 }
 
-/** Coalesced per window (≤ 100 ms): the new status of every grid and region that changed. */
-export const StatusDelta = z.object({
-  grids: z.array(GridStatus),
-  regions: z.array(RegionStatus),
-  /** The first event-log sequence number this delta covers (previous push's seq + 1). */
-  fromSeq: z.number().int(),
-});
-export type StatusDelta = z.infer<typeof StatusDelta>;
+/** What changed in one grid's status: its id and the new value of each field that changed (a whole
+ *  GridStatus when the receiver may not have the grid yet, e.g. in a replay). Values are absolute, so
+ *  applying a patch twice is harmless. Apply with `applyStatusPatch` (shared/status-patch.ts). */
+export const GridStatusPatch = GridStatus.partial().required({ gridId: true });
+export type GridStatusPatch = z.infer<typeof GridStatusPatch>;
 
-/** Entity events (no personal data: the screen role receives them too). */
+/** The same for a region roll-up (`gridsByRisk` is sent whole when any of its counts changed). */
+export const RegionStatusPatch = RegionStatus.partial().required({ code: true });
+export type RegionStatusPatch = z.infer<typeof RegionStatusPatch>;
+
+/** Entity events (no personal data: the screen role receives them too). Kept small, as every console
+ *  in scope receives every one: the township is the grid's (consoles have the grid list), and `at` is
+ *  to the millisecond. */
 export const EntityEvent = z.object({
   seq: z.number().int(),
+  /** Commit time, ISO 8601 UTC to the millisecond. */
   at: z.string(),
   type: z.enum([
     'arrival:registered',
@@ -99,11 +103,23 @@ export const EntityEvent = z.object({
     'grid:boundary-changed',
   ]),
   gridId: z.number().int().nullable(),
-  townshipCode: z.string().nullable(),
   /** Non-personal details: healthCode, occupantId, siteId, checkpointId, counts… */
   data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 export type EntityEvent = z.infer<typeof EntityEvent>;
+
+/** Coalesced per window (≤ 100 ms), one push per room: the changed fields of every grid and region
+ *  that changed, and the window's entity events (one message, not two: a push is written to every
+ *  socket of the room, so each message costs a write per console). */
+export const StatusDelta = z.object({
+  grids: z.array(GridStatusPatch),
+  regions: z.array(RegionStatusPatch),
+  /** The first event-log sequence number this delta covers (previous push's seq + 1). */
+  fromSeq: z.number().int(),
+  /** Entity events of the window, oldest first; applied once each, by their own seq. */
+  events: z.array(EntityEvent),
+});
+export type StatusDelta = z.infer<typeof StatusDelta>;
 
 export const Snapshot = z.object({
   grids: z.array(GridStatus),
@@ -141,7 +157,6 @@ export type SubscribeResult = z.infer<typeof SubscribeResult>;
 
 export interface ServerToClientEvents {
   'status:delta': (envelope: EnvelopeOf<StatusDelta>) => void;
-  'entity:events': (envelope: EnvelopeOf<{ events: EntityEvent[] }>) => void;
   /** The server asks the client to resubscribe (e.g. after a protocol change or its scope changed). */
   'sync:reset': (envelope: EnvelopeOf<{ reason: string }>) => void;
 }

@@ -9,9 +9,9 @@ export function eventTypeLabel(t: TFunction, type: string): string {
   return t(`events.type.${type}`, { defaultValue: type });
 }
 
-export function eventPlace(event: Pick<EntityEvent, 'gridId' | 'townshipCode'>): string {
+export function eventPlace(event: Pick<EntityEvent, 'gridId'>): string {
   const grid = event.gridId !== null ? useConsole.getState().gridInfo.get(event.gridId) : undefined;
-  const township = regionName(event.townshipCode ?? grid?.townshipCode);
+  const township = regionName(grid?.townshipCode);
   return [township, grid?.name].filter(Boolean).join(' · ');
 }
 

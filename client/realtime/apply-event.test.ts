@@ -3,9 +3,11 @@ import type {
   EntityEvent,
   EnvelopeOf,
   GridStatus,
+  GridStatusPatch,
   StatusDelta,
   SubscribeResult,
 } from '../../shared/realtime.ts';
+import { statusPatch } from '../../shared/status-patch.ts';
 import { protocolVersion } from '../../shared/realtime.ts';
 import {
   applyEntityEvents,
@@ -38,7 +40,6 @@ const event = (seq: number, gridId = 1): EntityEvent => ({
   at: new Date(seq * 1000).toISOString(),
   type: 'arrival:registered',
   gridId,
-  townshipCode: '331023001',
   data: { healthCode: 'green' },
 });
 const snapshot = (seq: number, grids: GridStatus[], recent: EntityEvent[] = []): SubscribeResult => ({
@@ -51,14 +52,14 @@ const snapshot = (seq: number, grids: GridStatus[], recent: EntityEvent[] = []):
 const delta = (
   seq: number,
   fromSeq: number,
-  grids: GridStatus[],
+  grids: GridStatusPatch[],
   v = protocolVersion,
 ): EnvelopeOf<StatusDelta> => ({
   v,
   seq,
   at: new Date().toISOString(),
   type: 'status:delta',
-  payload: { grids, regions: [], fromSeq },
+  payload: { grids, regions: [], fromSeq, events: [] },
 });
 const events = (seq: number, list: EntityEvent[]): EnvelopeOf<{ events: EntityEvent[] }> => ({
   v: protocolVersion,
@@ -104,6 +105,36 @@ describe('applying the status stream', () => {
     const second = applyStatusDelta(live, delta(12, 11, [status(2, 2)]));
     expect(second.outcome).toBe('applied');
     expect(second.live.grids.get(2)!.arrivals24h).toBe(2);
+  });
+
+  it('applies patches (only the changed fields) idempotently', () => {
+    const live = applySubscribeResult(emptyLive(), snapshot(10, [status(1), status(2)]));
+    const after = { ...status(2, 4, 'medium'), overdue: 1 };
+    const patch = statusPatch(status(2), after);
+    expect(patch).toEqual({ gridId: 2, arrivals24h: 4, overdue: 1, risk: 'medium' });
+    let r = applyStatusDelta(live, delta(11, 11, [patch]));
+    expect(r.outcome).toBe('applied');
+    expect(r.live.grids.get(2)).toEqual(after);
+    r = applyStatusDelta(r.live, delta(11, 11, [patch]));
+    expect(r.live.grids.get(2)).toEqual(after);
+    expect(r.live.grids.get(1)).toEqual(status(1));
+  });
+
+  it('takes a whole status of a grid it did not have, and resyncs on a partial one', () => {
+    const live = applySubscribeResult(emptyLive(), snapshot(10, [status(1)]));
+    const whole = applyStatusDelta(live, delta(11, 11, [status(3, 2)]));
+    expect(whole.outcome).toBe('applied');
+    expect(whole.live.grids.get(3)).toEqual(status(3, 2));
+    const partial = applyStatusDelta(
+      whole.live,
+      delta(12, 12, [
+        { gridId: 1, openReports: 1 },
+        { gridId: 4, openReports: 1 },
+      ]),
+    );
+    expect(partial.outcome).toBe('resync');
+    expect(partial.live.grids.get(1)!.openReports).toBe(0);
+    expect(applyStatusDelta(partial.live, delta(13, 13, [status(1)])).outcome).toBe('resync');
   });
 
   it('needs a snapshot before any delta', () => {

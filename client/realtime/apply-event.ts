@@ -1,6 +1,7 @@
 // How pushes from the server change the console's live status: a snapshot replaces it; a status delta
-// is applied in order (seq < lastSeq is ignored, a gap or another protocol version asks for a
-// resync); entity events are deduplicated by their own seq. Pure functions over `LiveStatus`, called
+// (the changed fields of each grid and region) is applied in order (seq < lastSeq is ignored; a gap,
+// another protocol version or a patch of something this console never had asks for a resync); entity
+// events are deduplicated by their own seq. Pure functions over `LiveStatus`, called
 // by the store (client/state/store.ts) only.
 import {
   protocolVersion,
@@ -11,6 +12,7 @@ import {
   type StatusDelta,
   type SubscribeResult,
 } from '../../shared/realtime.ts';
+import { applyStatusPatch } from '../../shared/status-patch.ts';
 
 /** Recent entity events kept for tickers and panels. */
 export const maxRecentEvents = 300;
@@ -97,8 +99,20 @@ export function applyStatusDelta(
   // room for the same window, each with its own grids; statuses are whole, so re-applying is harmless.
   if (envelope.seq < live.lastSeq) return { live, outcome: 'stale' };
   if (envelope.payload.fromSeq > live.lastSeq + 1) return { live, outcome: 'resync' };
-  for (const grid of envelope.payload.grids) live.grids.set(grid.gridId, grid);
-  for (const region of envelope.payload.regions) live.regions.set(region.code, region);
+  const grids: GridStatus[] = [];
+  for (const patch of envelope.payload.grids) {
+    const next = applyStatusPatch(live.grids.get(patch.gridId), patch);
+    if (!next) return { live: { ...live, lastSeq: null }, outcome: 'resync' };
+    grids.push(next);
+  }
+  const regions: RegionStatus[] = [];
+  for (const patch of envelope.payload.regions) {
+    const next = applyStatusPatch(live.regions.get(patch.code), patch);
+    if (!next) return { live: { ...live, lastSeq: null }, outcome: 'resync' };
+    regions.push(next);
+  }
+  for (const grid of grids) live.grids.set(grid.gridId, grid);
+  for (const region of regions) live.regions.set(region.code, region);
   return {
     live: {
       ...live,

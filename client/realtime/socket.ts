@@ -5,7 +5,6 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   Envelope,
-  EntityEvent,
   protocolVersion,
   StatusDelta,
   type ClientToServerEvents,
@@ -13,7 +12,6 @@ import {
   type ServerToClientEvents,
   type SubscribeRequest,
 } from '../../shared/realtime.ts';
-import { z } from 'zod';
 import {
   receiveDelta,
   receiveEvents,
@@ -26,7 +24,6 @@ import {
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const DeltaEnvelope = Envelope(StatusDelta);
-const EventsEnvelope = Envelope(z.object({ events: z.array(EntityEvent) }));
 
 export interface RealtimeHandle {
   stop(): void;
@@ -124,13 +121,10 @@ export function startRealtime(): RealtimeHandle {
   socket.on('status:delta', (envelope: EnvelopeOf<StatusDelta>) =>
     whenSubscribed(() => {
       const parsed = DeltaEnvelope.safeParse(envelope);
-      if (!parsed.success || receiveDelta(parsed.data) === 'resync') subscribe(false);
-    }),
-  );
-  socket.on('entity:events', (envelope) =>
-    whenSubscribed(() => {
-      const parsed = EventsEnvelope.safeParse(envelope);
-      if (!parsed.success || receiveEvents(parsed.data) === 'resync') subscribe(false);
+      if (!parsed.success) return subscribe(false);
+      // The window's entity events first (as they happened), then the statuses they led to.
+      const events = { ...parsed.data, payload: { events: parsed.data.payload.events } };
+      if (receiveEvents(events) === 'resync' || receiveDelta(parsed.data) === 'resync') subscribe(false);
     }),
   );
   socket.on('sync:reset', () => subscribe(false));

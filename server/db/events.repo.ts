@@ -51,8 +51,8 @@ export async function readEventsAfter(
   limit: number,
 ): Promise<LoggedEvent[]> {
   const { rows } = await client.query<LoggedEvent>(
-    `SELECT e.seq, to_json(e.at)#>>'{}' AS at, e.type, e.grid_id AS "gridId",
-            left(g.village_code, 9) AS "townshipCode", g.village_code AS "villageCode", e.payload AS data
+    `SELECT e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.type,
+            e.grid_id AS "gridId", g.village_code AS "villageCode", e.payload AS data
      FROM events e LEFT JOIN grids g ON g.id = e.grid_id
      WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`,
     [afterSeq, limit],

@@ -1,6 +1,6 @@
-// Tails the event log and pushes coalesced changes to Socket.IO rooms: one `entity:events` and one
-// `status:delta` per room per window, carrying the full new status of each grid and region that
-// changed (diffs, not whole collections). Time-windowed figures (arrivals in 24 h, overdue) also change
+// Tails the event log and pushes coalesced changes to Socket.IO rooms: one `status:delta` per room per
+// window, carrying the changed fields of each grid and region that changed (diffs, not whole
+// collections) and the window's entity events. Time-windowed figures (arrivals in 24 h, overdue) also change
 // with the clock, so every minute all grids are re-read and what changed is pushed.
 import type pg from 'pg';
 import type { Server } from 'socket.io';
@@ -8,8 +8,8 @@ import {
   EntityEvent,
   protocolVersion,
   type ClientToServerEvents,
-  type GridStatus,
-  type RegionStatus,
+  type GridStatusPatch,
+  type RegionStatusPatch,
   type ServerToClientEvents,
 } from '../../shared/realtime.ts';
 import { readEventsAfter, readMaxSeq, type LoggedEvent } from '../db/events.repo.ts';
@@ -25,6 +25,11 @@ export interface BroadcasterOptions {
   onError?: (error: unknown) => void;
   /** Before each push: its sequence number (a successor leader resumes after it). */
   onPushing?: (seq: number) => void;
+  /**
+   * Skip rooms with no socket in this process. Only right when this process holds every socket (no
+   * cluster adapter): with the Redis adapter the other processes' members are not known here.
+   */
+  skipEmptyRooms?: boolean;
 }
 
 type Io = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -41,7 +46,6 @@ export const toEntityEvent = (e: LoggedEvent & { type: EntityEvent['type'] }): E
   at: e.at,
   type: e.type,
   gridId: e.gridId,
-  townshipCode: e.townshipCode,
   data: e.data,
 });
 
@@ -55,6 +59,7 @@ export class Broadcaster {
   private running = false;
   private stopped = true;
   private lastClockRefresh = 0;
+  private tickStartedAt = 0;
   private pushAllNext = false;
   private wake: (() => void) | null = null;
   readonly stats = { ticks: 0, pushes: 0, events: 0 };
@@ -109,19 +114,24 @@ export class Broadcaster {
     }
   }
 
+  /** The next tick is due one window after this one started (not ended), so a slow tick does not
+   *  stretch the window: the time a change waits stays ≤ windowMs plus one tick's work. */
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), this.options.windowMs ?? 50);
+    const windowMs = this.options.windowMs ?? 50;
+    const wait = Math.max(0, windowMs - (performance.now() - this.tickStartedAt));
+    this.timer = setTimeout(() => void this.tick(), wait);
   }
 
   private async tick(): Promise<void> {
     if (this.running || this.stopped || !this.model) return;
     this.running = true;
+    this.tickStartedAt = performance.now();
     try {
       const events = await readEventsAfter(this.pool, this.lastSeq, this.options.batchLimit ?? 5000);
       const clockDue = Date.now() - this.lastClockRefresh >= (this.options.clockRefreshMs ?? 60_000);
       if (events.length > 0 || clockDue || this.pushAllNext) {
-        let changes: { grids: GridStatus[]; regions: RegionStatus[] };
+        let changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] };
         if (this.pushAllNext || events.some((e) => reloadTypes.has(e.type))) {
           this.pushAllNext = false;
           const fresh = await StatusModel.load(this.pool);
@@ -156,52 +166,56 @@ export class Broadcaster {
   private push(
     seq: number,
     events: LoggedEvent[],
-    changes: { grids: GridStatus[]; regions: RegionStatus[] },
+    changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] },
   ): void {
     const model = this.model!;
-    const rooms = new Map<string, { events: EntityEvent[]; grids: GridStatus[]; regions: RegionStatus[] }>();
-    const room = (name: string) => {
+    type Payload = { events: EntityEvent[]; grids: GridStatusPatch[]; regions: RegionStatusPatch[] };
+    const rooms = new Map<string, Payload>();
+    // An empty room still costs an encode per emit; its seq is recorded as pushed (nothing to miss there:
+    // a socket that joins later reads the current state in its catch-up).
+    const members = this.options.skipEmptyRooms ? this.io.sockets.adapter.rooms : null;
+    const skipped = new Set<string>();
+    const room = (name: string): Payload | null => {
       let entry = rooms.get(name);
-      if (!entry) rooms.set(name, (entry = { events: [], grids: [], regions: [] }));
+      if (entry) return entry;
+      if (members && !members.get(name)?.size) {
+        skipped.add(name);
+        return null;
+      }
+      rooms.set(name, (entry = { events: [], grids: [], regions: [] }));
       return entry;
     };
     for (const event of events) {
       if (!isEntityEvent(event)) continue;
       const names =
         event.gridId !== null ? roomsOfGrid(event.gridId, model.places.get(event.gridId)) : [countyRoom];
-      for (const name of names) room(name).events.push(toEntityEvent(event));
+      const wire = toEntityEvent(event);
+      for (const name of names) room(name)?.events.push(wire);
     }
     for (const grid of changes.grids) {
-      for (const name of roomsOfGrid(grid.gridId, model.places.get(grid.gridId))) room(name).grids.push(grid);
+      for (const name of roomsOfGrid(grid.gridId, model.places.get(grid.gridId)))
+        room(name)?.grids.push(grid);
     }
     for (const region of changes.regions) {
       // A region's roll-up goes to its own room and to every room above it (a township room shows its villages).
-      room(countyRoom).regions.push(region);
-      if (region.code.length > 6) room(regionRoom(region.code)).regions.push(region);
-      if (region.code.length === 12) room(regionRoom(region.code.slice(0, 9))).regions.push(region);
+      room(countyRoom)?.regions.push(region);
+      if (region.code.length > 6) room(regionRoom(region.code))?.regions.push(region);
+      if (region.code.length === 12) room(regionRoom(region.code.slice(0, 9)))?.regions.push(region);
     }
     const at = new Date().toISOString();
     for (const [name, payload] of rooms) {
       // A room this broadcaster never pushed to starts where the broadcaster started.
       const fromSeq = (this.roomSeq.get(name) ?? this.startedSeq) + 1;
-      if (payload.events.length) {
-        this.io.to(name).emit('entity:events', {
-          v: protocolVersion,
-          seq,
-          at,
-          type: 'entity:events',
-          payload: { events: payload.events },
-        });
-      }
       this.io.to(name).emit('status:delta', {
         v: protocolVersion,
         seq,
         at,
         type: 'status:delta',
-        payload: { grids: payload.grids, regions: payload.regions, fromSeq },
+        payload: { grids: payload.grids, regions: payload.regions, fromSeq, events: payload.events },
       });
       this.roomSeq.set(name, seq);
       this.stats.pushes++;
     }
+    for (const name of skipped) this.roomSeq.set(name, seq);
   }
 }

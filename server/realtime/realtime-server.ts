@@ -123,21 +123,17 @@ export async function attachRealtime(httpServer: http.Server, options: RealtimeO
         const at = new Date().toISOString();
         const base = { mode: result.mode, seq: atSeq, region: grant.region, gridIds: grant.gridIds };
         if (result.mode === 'replay') {
-          if (result.events.length) {
-            socket.emit('entity:events', {
-              v: protocolVersion,
-              seq: atSeq,
-              at,
-              type: 'entity:events',
-              payload: { events: result.events },
-            });
-          }
           socket.emit('status:delta', {
             v: protocolVersion,
             seq: atSeq,
             at,
             type: 'status:delta',
-            payload: { grids: result.grids, regions: result.regions, fromSeq: (lastSeq ?? 0) + 1 },
+            payload: {
+              grids: result.grids,
+              regions: result.regions,
+              fromSeq: (lastSeq ?? 0) + 1,
+              events: result.events,
+            },
           });
           reply({ ok: true, data: base satisfies SubscribeResult });
         } else {
@@ -154,6 +150,7 @@ export async function attachRealtime(httpServer: http.Server, options: RealtimeO
   let broadcaster: Broadcaster | null = null;
   const becomeBroadcaster = async (fromSeq?: number): Promise<void> => {
     broadcaster = new Broadcaster(pool, io, {
+      skipEmptyRooms: redis === null,
       ...options.broadcaster,
       onError: (error) => log(`broadcaster: ${(error as Error).message}`),
       onPushing: (seq) => election?.recordSeq(seq),

@@ -1,7 +1,8 @@
 // Grid statuses and their region roll-ups held in memory, refreshed from the database for the grids
-// that events touched, reporting only what actually changed.
+// that events touched, reporting only what actually changed (as patches: the changed fields).
 import type pg from 'pg';
-import type { GridStatus, RegionStatus } from '../../shared/realtime.ts';
+import type { GridStatus, GridStatusPatch, RegionStatus, RegionStatusPatch } from '../../shared/realtime.ts';
+import { statusPatch } from '../../shared/status-patch.ts';
 import { readGridStatuses } from '../db/grid-status.repo.ts';
 import { rollUp, sameStatus } from '../domain/risk-level.ts';
 import type { GridPlace } from './rooms.ts';
@@ -68,23 +69,24 @@ export class StatusModel {
     );
   }
 
-  /** Re-reads these grids (all when omitted) and returns the grids and regions whose status changed. */
+  /** Re-reads these grids (all when omitted) and returns patches of the grids and regions whose status
+   *  changed. */
   async refresh(
     db: Queryable,
     gridIds?: readonly number[],
-  ): Promise<{ grids: GridStatus[]; regions: RegionStatus[] }> {
+  ): Promise<{ grids: GridStatusPatch[]; regions: RegionStatusPatch[] }> {
     const fresh = await readGridStatuses(db, gridIds);
-    const grids: GridStatus[] = [];
+    const grids: GridStatusPatch[] = [];
     const touchedRegions = new Set<string>();
     for (const status of fresh) {
       const before = this.grids.get(status.gridId);
       if (before && sameStatus(before, status)) continue;
       this.grids.set(status.gridId, status);
-      grids.push(status);
+      grids.push(statusPatch(before, status));
       for (const code of regionsOfPlace(this.countyCode, this.places.get(status.gridId)))
         touchedRegions.add(code);
     }
-    const regions: RegionStatus[] = [];
+    const regions: RegionStatusPatch[] = [];
     for (const code of touchedRegions) {
       const status = this.rollUp(code);
       const before = this.regions.get(code);
@@ -96,7 +98,7 @@ export class StatusModel {
       )
         continue;
       this.regions.set(code, status);
-      regions.push(status);
+      regions.push(statusPatch(before, status));
     }
     return { grids, regions };
   }

@@ -3,9 +3,11 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArrivalResponse } from '../../shared/arrivals.ts';
+import type { GridStatusPatch } from '../../shared/realtime.ts';
 import { withTransaction } from '../../server/db/database.ts';
 import { insertArrivals, type NewArrival } from '../../server/db/arrivals.repo.ts';
 import { readCounters, readGridStatuses, readRecomputedCounters } from '../../server/db/grid-status.repo.ts';
+import { rollUp } from '../../server/domain/risk-level.ts';
 import {
   answerTask,
   changeOccupant,
@@ -74,6 +76,10 @@ describe('live stream', () => {
     expect(first.mode).toBe('snapshot');
     expect(commander.grids.size).toBe(674);
     const before = commander.grids.get(address.grid_id)!;
+    const patches: GridStatusPatch[] = [];
+    commander.socket.on('status:delta', (envelope) =>
+      patches.push(...envelope.payload.grids.filter((g) => g.gridId === address.grid_id)),
+    );
 
     const idNumber = testIdNumber(nextId++);
     const res = await (
@@ -96,15 +102,18 @@ describe('live stream', () => {
     expect(after.redNotIsolated).toBe(before.redNotIsolated + 1);
     expect(after.arrivals24h).toBe(before.arrivals24h + 1);
     expect(after.risk).toBe('high');
+    // Deltas carry the changed fields only.
+    expect(patches.length).toBeGreaterThan(0);
+    expect(patches.every((p) => !('checkpoints' in p) && !('tasksDone' in p))).toBe(true);
+    expect(patches.some((p) => p.red === after.red)).toBe(true);
     expect(commander.regions.get('331023')!.red).toBe(
       [...commander.grids.values()].reduce((n, g) => n + g.red, 0),
     );
     const event = [...commander.events.values()].find((e) => e.seq === created.seq)!;
-    expect(event).toMatchObject({
-      type: 'arrival:registered',
-      gridId: address.grid_id,
-      townshipCode: '331023001',
-    });
+    expect(event).toMatchObject({ type: 'arrival:registered', gridId: address.grid_id });
+    // Compact on the wire: no township (consoles know the grid's), the time to the millisecond.
+    expect(Object.keys(event).sort()).toEqual(['at', 'data', 'gridId', 'seq', 'type']);
+    expect(event.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
     await screen.waitFor(() => screen.lastSeq >= created.seq!, 1000);
     const seen = JSON.stringify([...screen.events.values()]);
@@ -248,6 +257,9 @@ describe('catch-up', () => {
 
     const server_ = await readGridStatuses(db.pool);
     expect(server_.map((g) => client.grids.get(g.gridId))).toEqual(server_);
+    // Region roll-ups, kept up to date by patches alone, equal a roll-up of the server's grids.
+    expect(client.regions.get('331023')).toEqual(rollUp('331023', server_));
+    expect(client.patchesWithoutBase).toBe(0);
     const expected = (
       await db.pool.query<{ seq: number }>(
         `SELECT seq FROM events WHERE seq > $1 AND type = 'arrival:registered' ORDER BY seq`,

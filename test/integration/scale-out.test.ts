@@ -147,6 +147,7 @@ describe('two server processes with Redis', () => {
       expect(applied).toEqual(expected);
       const statuses = await readGridStatuses(db.pool);
       expect(statuses.map((g) => client.grids.get(g.gridId))).toEqual(statuses);
+      expect(client.patchesWithoutBase).toBe(0);
     }
     onA.close();
     onB.close();

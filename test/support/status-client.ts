@@ -12,6 +12,7 @@ import {
   type SubscribeRequest,
   type SubscribeResult,
 } from '../../shared/realtime.ts';
+import { applyStatusPatch } from '../../shared/status-patch.ts';
 
 export class StatusClient {
   socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -21,6 +22,8 @@ export class StatusClient {
   readonly events = new Map<number, EntityEvent>();
   duplicates = 0;
   gapsDetected = 0;
+  /** Partial status patches of a grid or region this client had no status for (must stay 0). */
+  patchesWithoutBase = 0;
   snapshots = 0;
   lastSeq = -1;
   private subscribed: Promise<SubscribeResult> | null = null;
@@ -51,22 +54,28 @@ export class StatusClient {
       this.subscribed = this.subscribe();
     });
     socket.on('status:delta', (envelope) => {
+      for (const event of envelope.payload.events) {
+        // Replays and pushes may overlap: an event is applied once, by its seq.
+        if (this.events.has(event.seq)) this.duplicates++;
+        else this.events.set(event.seq, event);
+      }
       if (envelope.seq <= this.lastSeq) return;
       if (envelope.payload.fromSeq > this.lastSeq + 1) {
         this.gapsDetected++;
         this.subscribed = this.subscribe();
         return;
       }
-      for (const grid of envelope.payload.grids) this.grids.set(grid.gridId, grid);
-      for (const region of envelope.payload.regions) this.regions.set(region.code, region);
-      this.lastSeq = envelope.seq;
-    });
-    socket.on('entity:events', (envelope) => {
-      for (const event of envelope.payload.events) {
-        // Replays and pushes may overlap: an event is applied once, by its seq.
-        if (this.events.has(event.seq)) this.duplicates++;
-        else this.events.set(event.seq, event);
+      for (const patch of envelope.payload.grids) {
+        const grid = applyStatusPatch(this.grids.get(patch.gridId), patch);
+        if (grid) this.grids.set(grid.gridId, grid);
+        else this.patchesWithoutBase++;
       }
+      for (const patch of envelope.payload.regions) {
+        const region = applyStatusPatch(this.regions.get(patch.code), patch);
+        if (region) this.regions.set(region.code, region);
+        else this.patchesWithoutBase++;
+      }
+      this.lastSeq = envelope.seq;
     });
     return socket;
   }
