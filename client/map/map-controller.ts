@@ -15,7 +15,7 @@ import {
   type Mode,
 } from '../state/store.ts';
 import { arrivalHeatLayer, gridHeatPoints, type HeatPoint } from './arrival-heat-layer.ts';
-import { addBasemap, basemapUrl } from './basemap.ts';
+import { addBasemap, basemapSource } from './basemap.ts';
 import { addBoundaryLayers, setBoundariesVisible, setBoundaryScale } from './boundary-layer.ts';
 import {
   checkpointLayer,
@@ -113,11 +113,11 @@ export class MapController {
     this.map.addControl(this.overlay);
     this.map.on('load', () => {
       this.ready = true;
-      const basemap = basemapUrl();
+      const basemap = basemapSource();
       if (basemap)
-        addBasemap(this.map, basemap, () =>
-          this.map.getLayer(territorialFillId) ? territorialFillId : undefined,
-        ).catch((error: unknown) => console.warn('basemap not loaded:', (error as Error).message));
+        addBasemap(this.map, basemap).catch((error: unknown) =>
+          console.warn('basemap not loaded:', (error as Error).message),
+        );
       const state = useConsole.getState();
       this.sync(state, null);
       this.unsubscribe = useConsole.subscribe((next, prev) => this.sync(next, prev));
