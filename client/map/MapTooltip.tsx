@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../i18n/i18n.ts';
 import { regionName, useConsole } from '../state/store.ts';
-import { metricValue } from './metrics.ts';
+import { metricValue } from '../../shared/metrics.ts';
 
 export function MapTooltip() {
   const { t } = useTranslation();
