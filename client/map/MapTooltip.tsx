@@ -53,7 +53,7 @@ export function MapTooltip() {
         <strong>{cp.name}</strong>
         <div className="muted">
           {t(cp.kind === 'traffic' ? 'legend.checkpointTraffic' : 'legend.checkpointVillage')} ·{' '}
-          {t('tooltip.staffing', { count: cp.staffing })}
+          {t('tooltip.staffing', { count: formatNumber(cp.staffing) })}
         </div>
       </div>
     );
