@@ -331,7 +331,8 @@ function judgeRounds(
   list: Round[],
   judge: boolean,
 ): { idleP50: number; streamP50: number; ratio: Spread } {
-  const ratios = list.map((r) => r.streaming.p50 / r.idle.p50);
+  // A window with no frame at all (possible at 0.3 fps) has no ratio.
+  const ratios = list.map((r) => r.streaming.p50 / r.idle.p50).filter(Number.isFinite);
   const idleAll = list.flatMap((r) => r.idle.deltas);
   const streamAll = list.flatMap((r) => r.streaming.deltas);
   const ratio = spreadOf(ratios);
