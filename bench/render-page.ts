@@ -10,25 +10,41 @@ export interface FrameStats {
   mean: number;
   max: number;
   seconds: number;
+  /** The raw rAF deltas (ms), for pooling across rounds. */
+  deltas: number[];
 }
 export interface StreamStats extends FrameStats {
   issued: number;
   rate: number;
 }
+/** Median and quartiles of a sample. */
+export interface Spread {
+  median: number;
+  p25: number;
+  p75: number;
+}
 export interface RefreshSample {
   n: number;
   reps: number;
-  /** Median ms of the setFeatureState calls themselves. */
-  js: number;
-  /** Median ms of a synchronous redraw (GPU work included) with no change, just before. */
-  base: number;
-  /** Median ms of the synchronous redraw that applied the batch. */
-  frame: number;
-  /** Median of (frame − base) per rep. */
-  extra: number;
-  /** Fastest no-change and with-change redraws (least disturbed by other load on the machine). */
-  baseMin: number;
-  frameMin: number;
+  /** ms of the setFeatureState calls themselves. */
+  js: Spread;
+  /** ms maplibre spent applying the batch when it next drew: the source's prepare() (feature-state
+   *  coalescing, paint-array updates of the changed features, paint-buffer uploads), minus the same
+   *  call in the no-change redraw just before. */
+  apply: Spread;
+  /** js + apply, per rep: the colour-refresh cost. */
+  cost: Spread;
+  /** Whole synchronous redraw with the batch minus the no-change redraw before it (GPU done; noisy). */
+  extra: Spread;
+}
+export interface PairedStats {
+  pairs: number;
+  /** Changes applied before each streamed redraw (rate × the no-change redraw time). */
+  changes: Spread;
+  plain: Spread;
+  streamed: Spread;
+  /** Per-pair streamed ÷ plain. */
+  ratio: Spread;
 }
 export interface ProvinceRender {
   ok: boolean;
@@ -46,10 +62,44 @@ export const pageScript = String.raw`
   };
   const q = (sorted, p) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
   const median = (values) => q([...values].sort((a, b) => a - b), 0.5);
+  const spread = (values) => {
+    const s = [...values].sort((a, b) => a - b);
+    return { median: q(s, 0.5), p25: q(s, 0.25), p75: q(s, 0.75) };
+  };
+  const shuffle = (list) => {
+    const a = [...list];
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a;
+  };
+  /** Times the source's prepare() (where maplibre applies feature-state changes to its tiles). */
+  const timePrepare = (m, source) => {
+    const managers = m.style && (m.style.tileManagers || m.style.sourceCaches);
+    const manager = managers && managers[source];
+    if (!manager || typeof manager.prepare !== 'function') throw new Error('no tile manager for ' + source);
+    const original = manager.prepare;
+    const timer = { ms: 0, restore: () => { manager.prepare = original; } };
+    manager.prepare = function (context) {
+      const t0 = performance.now();
+      try { return original.call(this, context); } finally { timer.ms += performance.now() - t0; }
+    };
+    return timer;
+  };
+  let flip = 0;
+  const stateFor = (v) => ({ openTasks: v, arrivals24h: v, overdue: v ? 5 : 0, risk: v ? 2 : 0, health: v ? 2 : 0 });
+  const pick = (idList, n) => {
+    const ids = new Set();
+    const k = Math.min(n, idList.length);
+    if (k === idList.length) return [...idList];
+    while (ids.size < k) ids.add(idList[Math.floor(Math.random() * idList.length)]);
+    return [...ids];
+  };
   const stats = (deltas, seconds) => {
     const s = [...deltas].sort((a, b) => a - b);
     const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, s.length);
-    return { frames: s.length, p50: q(s, 0.5), p95: q(s, 0.95), mean, max: s.length ? s[s.length - 1] : NaN, seconds };
+    return { frames: s.length, p50: q(s, 0.5), p95: q(s, 0.95), mean, max: s.length ? s[s.length - 1] : NaN, seconds, deltas };
   };
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
@@ -122,49 +172,101 @@ export const pageScript = String.raw`
     });
   }
 
-  /** Cost of one setFeatureState batch of n grids: the JS calls, then a synchronous redraw (map.redraw)
-   *  completed on the GPU (1-pixel readPixels), against a redraw with no change just before it. */
-  async function refreshCost(source, idList, sizes, reps, budgetMs) {
-    const m = map();
+  /** A synchronous redraw (map.redraw) completed on the GPU (1-pixel readPixels); returns ms. */
+  const drawer = (m) => {
     const canvas = m.getCanvas();
     const gl = canvas.getContext('webgl2') || canvas.getContext('webgl');
     const px = new Uint8Array(4);
-    const draw = () => {
+    return () => {
       const t0 = performance.now();
       m.redraw();
       gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
       return performance.now() - t0;
     };
+  };
+
+  /** Cost of one setFeatureState batch of n grids: the JS calls, plus what maplibre spends applying them
+   *  when it next draws (timed inside the source's prepare()), against a no-change redraw just before.
+   *  Every rep visits all sizes in a new random order, so drift in machine load spreads over all sizes. */
+  async function refreshCost(source, idList, sizes, reps, budgetMs) {
+    const m = map();
+    const draw = drawer(m);
     if (window.gc.realtime) window.gc.realtime.pause();
     await idle(5000);
-    const out = [];
+    const prep = timePrepare(m, source);
+    const acc = new Map(sizes.map((n) => [n, { js: [], apply: [], cost: [], extra: [] }]));
     const deadline = performance.now() + budgetMs;
-    let flip = 0;
-    for (const n of sizes) {
-      const js = [], base = [], frame = [], extra = [];
-      const min = (a) => Math.min(...a);
+    try {
       for (let r = 0; r < reps && performance.now() < deadline; r++) {
-        await nextFrame();
-        draw(); // absorbs work still queued from earlier frames, so that b and f start alike
-        const b = draw();
-        flip++;
-        const ids = new Set();
-        while (ids.size < Math.min(n, idList.length)) ids.add(idList[Math.floor(Math.random() * idList.length)]);
-        const v = flip % 2 ? 40 : 0;
-        const t0 = performance.now();
-        for (const id of ids) m.setFeatureState({ source, id }, { openTasks: v, arrivals24h: v, overdue: v ? 5 : 0, risk: v ? 2 : 0, health: v ? 2 : 0 });
-        const t1 = performance.now();
-        const f = draw();
-        js.push(t1 - t0);
-        base.push(b);
-        frame.push(f);
-        extra.push(f - b);
+        for (const n of shuffle(sizes)) {
+          await nextFrame();
+          draw(); // absorbs work still queued from earlier frames, so that b and f start alike
+          prep.ms = 0;
+          const b = draw();
+          const pb = prep.ms;
+          flip++;
+          const ids = pick(idList, n);
+          const state = stateFor(flip % 2 ? 40 : 0);
+          const t0 = performance.now();
+          for (const id of ids) m.setFeatureState({ source, id }, state);
+          const js = performance.now() - t0;
+          prep.ms = 0;
+          const f = draw();
+          const a = acc.get(n);
+          a.js.push(js);
+          a.apply.push(prep.ms - pb);
+          a.cost.push(js + prep.ms - pb);
+          a.extra.push(f - b);
+        }
       }
-      out.push({ n: Math.min(n, idList.length), reps: js.length, js: median(js), base: median(base), frame: median(frame), extra: median(extra),
-        baseMin: min(base), frameMin: min(frame) });
+    } finally {
+      prep.restore();
+      if (window.gc.realtime) window.gc.realtime.resume();
     }
-    if (window.gc.realtime) window.gc.realtime.resume();
-    return out;
+    return sizes.map((n) => {
+      const a = acc.get(n);
+      return { n: Math.min(n, idList.length), reps: a.js.length, js: spread(a.js), apply: spread(a.apply),
+        cost: spread(a.cost), extra: spread(a.extra) };
+    });
+  }
+
+  /** Paired synchronous redraws: a forced redraw with no change and a redraw after the changes that
+   *  arrive at rate/s during one such redraw, in alternating order, pairs times (bounded by budgetMs). */
+  async function paired(source, idList, rate, pairs, budgetMs) {
+    const m = map();
+    const draw = drawer(m);
+    if (window.gc.realtime) window.gc.realtime.pause();
+    await idle(5000);
+    const plain = [], streamed = [], ratio = [], changes = [];
+    const deadline = performance.now() + budgetMs;
+    let lastPlain = NaN;
+    try {
+      for (let i = 0; i < pairs && performance.now() < deadline; i++) {
+        await nextFrame();
+        draw();
+        const streamedRun = () => {
+          const n = Math.max(1, Math.round((rate * (Number.isFinite(lastPlain) ? lastPlain : 100)) / 1000));
+          flip++;
+          let value = flip;
+          for (let k = 0; k < n; k++) {
+            const id = idList[Math.floor(Math.random() * idList.length)];
+            value = (value * 7 + 3) % 23;
+            m.setFeatureState({ source, id }, { risk: value % 3, health: (value >> 1) % 3, openTasks: value, arrivals24h: value, overdue: value % 6 });
+          }
+          changes.push(n);
+          return draw();
+        };
+        let p, s;
+        if (i % 2 === 0) { p = draw(); lastPlain = p; s = streamedRun(); }
+        else { s = streamedRun(); p = draw(); lastPlain = p; }
+        plain.push(p);
+        streamed.push(s);
+        ratio.push(s / p);
+      }
+    } finally {
+      if (window.gc.realtime) window.gc.realtime.resume();
+    }
+    return { pairs: ratio.length, changes: spread(changes), plain: spread(plain), streamed: spread(streamed), ratio: spread(ratio) };
   }
 
   /** Adds the province grids as a GeoJSON source styled like the console's territorial grids. */
@@ -200,6 +302,6 @@ export const pageScript = String.raw`
     return { ok, ms: performance.now() - t0, stateMs, reason: ok ? '' : 'not idle within ' + timeoutMs + ' ms' };
   }
 
-  window.__bench = { frames, streamLocal, refreshCost, addProvince, idle };
+  window.__bench = { frames, streamLocal, refreshCost, paired, addProvince, idle };
 })();
 `;

@@ -3,7 +3,7 @@
 // process balloons its memory).
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import { activeMap } from './map/map-controller.ts';
-import { featureStateOf } from './map/metrics.ts';
+import { featureStateOf } from '../shared/metrics.ts';
 import { usePlan, type PlanState } from './plan/plan-state.ts';
 import { realtime } from './realtime/socket.ts';
 import { useConsole, type ConsoleState } from './state/store.ts';

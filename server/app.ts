@@ -10,6 +10,7 @@ import { addressRoutes } from './http/addresses.routes.ts';
 import { arrivalRoutes, csvBodyParser } from './http/arrivals.routes.ts';
 import { ApiRegistry } from './http/api-registry.ts';
 import { authRoutes } from './http/auth.routes.ts';
+import { basemapRoutes, shellWithBasemap } from './http/basemap.routes.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { facilityRoutes } from './http/facilities.routes.ts';
 import { gridRoutes } from './http/grids.routes.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   presence: () => Promise<number>;
   /** Built client (vite build output) to serve at /, if present. */
   clientDir?: string;
+  /** A PMTiles archive to serve as the basemap (see server/http/basemap.routes.ts), if any. */
+  basemapFile?: string | null;
   logError?: (error: unknown) => void;
 }
 
@@ -63,11 +66,16 @@ export function createApp(deps: AppDeps): App {
   app.use(router);
   app.use('/api', apiNotFound);
 
+  if (deps.basemapFile) basemapRoutes(app, deps.basemapFile);
   const clientDir = deps.clientDir;
   if (clientDir && fs.existsSync(path.join(clientDir, 'index.html'))) {
+    const indexFile = path.join(clientDir, 'index.html');
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
     // Client-side routes (/, /screen, /plan) all get the app shell.
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+    if (deps.basemapFile) {
+      const shell = shellWithBasemap(fs.readFileSync(indexFile, 'utf8'));
+      app.get(/^\/(?!api\/).*/, (_req, res) => void res.type('html').send(shell));
+    } else app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(indexFile));
   }
   app.use(errorHandler(deps.logError ?? ((error) => console.error(error))));
   return { app, api };

@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   DATASET_SCALE: z.coerce.number().positive().max(1).default(1),
   DEMO_PASSWORD: z.string().min(8).default('tiantai2020'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** A PMTiles basemap; unset = the first `*.pmtiles` file in data/, if any. */
+  BASEMAP_PMTILES: z.string().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 

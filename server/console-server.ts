@@ -16,6 +16,7 @@ export interface ConsoleServerOptions {
   config: Config;
   assigner: Assigner;
   clientDir?: string;
+  basemapFile?: string | null;
   port: number;
   host: string;
   redisUrl?: string | undefined;
@@ -40,6 +41,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     config: options.config,
     assigner: options.assigner,
     clientDir: options.clientDir,
+    basemapFile: options.basemapFile,
     logError: options.logError,
     presence: async () => (realtime ? realtime.onlineGridWorkers() : 0),
   };

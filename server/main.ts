@@ -1,6 +1,7 @@
 // Wiring only: config → database (migrated, dataset loaded) → HTTP server on one port.
 import path from 'node:path';
 import { startConsoleServer } from './console-server.ts';
+import { findBasemap } from './http/basemap.routes.ts';
 import { loadConfig, projectRoot } from './config.ts';
 import { loadAssigner } from './db/assigner.repo.ts';
 import { bootstrapDatabase } from './db/bootstrap.ts';
@@ -25,12 +26,15 @@ async function main(): Promise<void> {
   log(
     `grid index (revision ${assigner.revision}) and ${assigner.addresses.size.toLocaleString('en')} addresses in memory`,
   );
+  const basemapFile = findBasemap(config.BASEMAP_PMTILES, path.join(projectRoot, 'data'));
+  if (basemapFile) log(`basemap: ${path.relative(projectRoot, basemapFile)}`);
   const server = await startConsoleServer({
     pool: db.pool,
     engine: db.engine,
     config,
     assigner,
     clientDir: path.join(projectRoot, 'dist', 'client'),
+    basemapFile,
     port: config.PORT,
     host: config.HOST,
     redisUrl: config.REDIS_URL,

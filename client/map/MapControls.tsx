@@ -5,7 +5,7 @@ import { formatNumber } from '../i18n/i18n.ts';
 import { layerIds, setLayer, setMetric, useConsole, type LayerId } from '../state/store.ts';
 import { checkpointColors } from './checkpoint-layer.ts';
 import { activeMap } from './map-controller.ts';
-import { legendEntries, metrics, noDataColor, occupancyColors } from './metrics.ts';
+import { legendEntries, metrics, noDataColor, occupancyColors } from '../../shared/metrics.ts';
 
 const rgb = (c: readonly number[]): string => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 

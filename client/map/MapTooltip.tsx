@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../i18n/i18n.ts';
 import { regionName, useConsole } from '../state/store.ts';
-import { metricValue } from './metrics.ts';
+import { metricValue } from '../../shared/metrics.ts';
 
 export function MapTooltip() {
   const { t } = useTranslation();
@@ -53,7 +53,7 @@ export function MapTooltip() {
         <strong>{cp.name}</strong>
         <div className="muted">
           {t(cp.kind === 'traffic' ? 'legend.checkpointTraffic' : 'legend.checkpointVillage')} ·{' '}
-          {t('tooltip.staffing', { count: cp.staffing })}
+          {t('tooltip.staffing', { count: formatNumber(cp.staffing) })}
         </div>
       </div>
     );

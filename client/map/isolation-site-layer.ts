@@ -2,7 +2,7 @@
 // site's capacity, its colour the share occupied (green → amber → red), with a white rim.
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { IsolationSiteFeatureCollection } from '../../shared/facilities.ts';
-import { occupancyColor } from './metrics.ts';
+import { occupancyColor } from '../../shared/metrics.ts';
 
 export type IsolationSiteFeature = IsolationSiteFeatureCollection['features'][number];
 

@@ -15,7 +15,7 @@ import {
   type Mode,
 } from '../state/store.ts';
 import { arrivalHeatLayer, gridHeatPoints, type HeatPoint } from './arrival-heat-layer.ts';
-import { addBasemap, basemapUrl } from './basemap.ts';
+import { addBasemap, basemapSource } from './basemap.ts';
 import { addBoundaryLayers, setBoundariesVisible, setBoundaryScale } from './boundary-layer.ts';
 import {
   checkpointLayer,
@@ -51,7 +51,7 @@ const noCheckpoints: CheckpointFeature[] = [];
 
 /** Changed grids outlined briefly after a delta (capped so a burst costs no more than its repaint). */
 const flashMs = 1500;
-const maxFlashPerDelta = 200;
+const maxFlashPerFrame = 200;
 
 export class MapController {
   readonly map: maplibregl.Map;
@@ -63,7 +63,12 @@ export class MapController {
   private heatPoints: HeatPoint[] = [];
   private heatRev = 0;
   private heatTimer = 0;
-  private flashTimers = new Map<number, number>();
+  /** Grids changed by deltas since the last animation frame: written once per frame, deduplicated. */
+  private pendingGrids = new Set<number>();
+  private statusFrame = 0;
+  /** Flashing grids and when their outline expires (one timer per written batch, not one per grid). */
+  private flashUntil = new Map<number, number>();
+  private flashTimers = new Set<number>();
   private hoveredGrid: number | null = null;
   private selectedGrid: number | null = null;
   private hoverFrame = 0;
@@ -108,11 +113,11 @@ export class MapController {
     this.map.addControl(this.overlay);
     this.map.on('load', () => {
       this.ready = true;
-      const basemap = basemapUrl();
+      const basemap = basemapSource();
       if (basemap)
-        addBasemap(this.map, basemap, () =>
-          this.map.getLayer(territorialFillId) ? territorialFillId : undefined,
-        ).catch((error: unknown) => console.warn('basemap not loaded:', (error as Error).message));
+        addBasemap(this.map, basemap).catch((error: unknown) =>
+          console.warn('basemap not loaded:', (error as Error).message),
+        );
       const state = useConsole.getState();
       this.sync(state, null);
       this.unsubscribe = useConsole.subscribe((next, prev) => this.sync(next, prev));
@@ -144,7 +149,8 @@ export class MapController {
     this.unsubscribe?.();
     window.clearTimeout(this.heatTimer);
     cancelAnimationFrame(this.hoverFrame);
-    for (const timer of this.flashTimers.values()) window.clearTimeout(timer);
+    cancelAnimationFrame(this.statusFrame);
+    for (const timer of this.flashTimers) window.clearTimeout(timer);
     this.map.removeControl(this.overlay);
     this.overlay.finalize();
     this.map.remove();
@@ -217,7 +223,7 @@ export class MapController {
       addBoundaryLayers(map, state.grids, state.layers.boundaries, this.scale);
       addLabelLayers(map, state.gridInfo, state.regionInfo, state.layers.labels, this.scale);
       this.heatPoints = gridHeatPoints(state.gridInfo);
-      this.statusWrites += applyGridStatus(map, state.live.grids, null, (id) => state.gridInfo.has(id));
+      this.writeAllStatus(state);
       this.gridsDrawn = true;
       if (!this.hasCamera && state.countyBbox) {
         this.hasCamera = true;
@@ -229,8 +235,8 @@ export class MapController {
 
     if (prev && state.live !== prev.live && state.live.rev !== prev.live.rev && this.gridsDrawn) {
       const changed = state.live.changedGrids;
-      this.statusWrites += applyGridStatus(map, state.live.grids, changed, (id) => state.gridInfo.has(id));
-      if (changed) this.flash(changed.slice(0, maxFlashPerDelta));
+      if (changed === null) this.writeAllStatus(state);
+      else this.queueStatus(changed);
       this.scheduleHeat();
     }
 
@@ -313,19 +319,48 @@ export class MapController {
     }, 500);
   }
 
+  /** A snapshot: every grid at once, superseding what deltas had queued. */
+  private writeAllStatus(state: ConsoleState): void {
+    cancelAnimationFrame(this.statusFrame);
+    this.statusFrame = 0;
+    this.pendingGrids.clear();
+    this.statusWrites += applyGridStatus(this.map, state.live.grids, null, (id) => state.gridInfo.has(id));
+  }
+
+  /**
+   * Deltas arrive every broadcast window (50 ms), frames far less often on a busy or GPU-less machine:
+   * collect the changed grids and write each once per animation frame, just before maplibre draws.
+   */
+  private queueStatus(ids: readonly number[]): void {
+    for (const id of ids) this.pendingGrids.add(id);
+    if (this.statusFrame || this.pendingGrids.size === 0) return;
+    this.statusFrame = requestAnimationFrame(() => {
+      this.statusFrame = 0;
+      const state = useConsole.getState();
+      const ids = [...this.pendingGrids];
+      this.pendingGrids.clear();
+      this.statusWrites += applyGridStatus(this.map, state.live.grids, ids, (id) => state.gridInfo.has(id));
+      this.flash(ids.length > maxFlashPerFrame ? ids.slice(0, maxFlashPerFrame) : ids);
+    });
+  }
+
   private flash(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    const until = performance.now() + flashMs;
     for (const id of ids) {
-      const existing = this.flashTimers.get(id);
-      if (existing) window.clearTimeout(existing);
-      else setGridFlag(this.map, id, 'flash', true);
-      this.flashTimers.set(
-        id,
-        window.setTimeout(() => {
-          this.flashTimers.delete(id);
-          setGridFlag(this.map, id, 'flash', false);
-        }, flashMs),
-      );
+      if (!this.flashUntil.has(id)) setGridFlag(this.map, id, 'flash', true);
+      this.flashUntil.set(id, until);
     }
+    const timer = window.setTimeout(() => {
+      this.flashTimers.delete(timer);
+      for (const id of ids) {
+        // Flashed again by a later batch: that batch's timer clears it.
+        if (this.flashUntil.get(id) !== until) continue;
+        this.flashUntil.delete(id);
+        setGridFlag(this.map, id, 'flash', false);
+      }
+    }, flashMs);
+    this.flashTimers.add(timer);
   }
 
   private pickFacility(point: maplibregl.Point): Hover['target'] | null {

@@ -1,10 +1,10 @@
 // Territorial grids (村社网格) as maplibre native fill + outline layers coloured through feature-state:
 // a status delta calls setFeatureState for the grids it carries and nothing else is touched (NOTES:
 // native fills redraw 2–4× faster than deck.gl polygons in software rendering).
-import type { GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl';
 import type { GridFeatureCollection } from '../../shared/grids.ts';
+import { classesOf, featureStateOf, noDataColor, type Breaks, type Metric } from '../../shared/metrics.ts';
 import type { GridStatus } from '../../shared/realtime.ts';
-import { featureStateOf, fillColorExpression, type Breaks, type Metric } from './metrics.ts';
 
 export const gridSourceId = 'grids';
 export const territorialFillId = 'territorial-fill';
@@ -81,6 +81,19 @@ export function addTerritorialLayers(
       ],
     },
   });
+}
+
+/** `fill-color` for the territorial layer: a step over the grid's feature-state for the metric. */
+export function fillColorExpression(metric: Metric, breaks: Breaks): ExpressionSpecification {
+  const { thresholds, colors } = classesOf(metric, breaks);
+  const stops: (number | string)[] = [];
+  thresholds.forEach((t, i) => stops.push(t, colors[i]!));
+  return [
+    'step',
+    ['to-number', ['coalesce', ['feature-state', metric], -1]],
+    noDataColor,
+    ...stops,
+  ] as unknown as ExpressionSpecification;
 }
 
 export function paintMetric(map: MaplibreMap, metric: Metric, breaks: Breaks): void {

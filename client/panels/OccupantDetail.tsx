@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { OccupantDetail as OccupantDetailSchema } from '../../shared/console.ts';
 import { formatDateTime, formatNumber } from '../i18n/i18n.ts';
 import { openOccupant, selectGrid, useConsole } from '../state/store.ts';
-import { eventTypeLabel } from './event-text.tsx';
+import { EventDetails, eventTypeLabel } from './event-text.tsx';
 import { useApi } from './use-api.ts';
 
 export function OccupantDetail() {
@@ -101,10 +101,7 @@ export function OccupantDetail() {
                     <time dateTime={h.at}>{formatDateTime(h.at)}</time>
                     <span className="history-type">{eventTypeLabel(t, h.type)}</span>
                     <span className="history-data">
-                      {Object.entries(h.data)
-                        .filter(([, v]) => v !== null && typeof v !== 'object')
-                        .map(([k, v]) => `${k}: ${String(v)}`)
-                        .join(' · ')}
+                      <EventDetails event={h} t={t} />
                     </span>
                   </li>
                 ))}

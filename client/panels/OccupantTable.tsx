@@ -127,7 +127,7 @@ export function OccupantTable({ gridId }: { gridId: number }) {
           >
             {occupantPageSizes.map((n) => (
               <option key={n} value={n}>
-                {n}
+                {formatNumber(n)}
               </option>
             ))}
           </select>

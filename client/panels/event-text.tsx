@@ -15,7 +15,13 @@ export function eventPlace(event: Pick<EntityEvent, 'gridId'>): string {
   return [township, grid?.name].filter(Boolean).join(' · ');
 }
 
-export function EventDetails({ event, t }: { event: Pick<EntityEvent, 'data'>; t: TFunction }) {
+export function EventDetails({
+  event,
+  t,
+}: {
+  event: { data: Readonly<Record<string, unknown>> };
+  t: TFunction;
+}) {
   const { data } = event;
   const chips: ReactNode[] = [];
   for (const key of ['healthCode', 'from', 'to'] as const) {

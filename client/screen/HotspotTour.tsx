@@ -89,7 +89,7 @@ export function HotspotTour({ enabled }: { enabled: boolean }) {
   return (
     <div className="tour-caption" data-testid="tour" data-state="touring" data-grid-id={target.gridId}>
       <span className="tour-tag">
-        {t('screen.tour')} {target.index + 1}/{target.of}
+        {t('screen.tour')} {formatNumber(target.index + 1)}/{formatNumber(target.of)}
       </span>
       <strong>
         {regionName(grid?.townshipCode) ?? ''} {grid?.name}

@@ -2,7 +2,7 @@
 // first figures from /api/status/townships, then the live region status from the stream.
 import { useTranslation } from 'react-i18next';
 import { TownshipRanking as TownshipRankingSchema } from '../../shared/console.ts';
-import { riskIndex } from '../map/metrics.ts';
+import { compareRegionsByRisk } from '../../shared/metrics.ts';
 import { formatNumber } from '../i18n/i18n.ts';
 import { useConsole } from '../state/store.ts';
 import { usePolled } from './use-polled.ts';
@@ -11,16 +11,7 @@ import type { RegionStatus } from '../../shared/realtime.ts';
 type Row = RegionStatus & { name: string };
 
 export function rankTownships(rows: Row[]): Row[] {
-  return [...rows].sort(
-    (a, b) =>
-      riskIndex[b.risk] - riskIndex[a.risk] ||
-      b.gridsByRisk.high - a.gridsByRisk.high ||
-      b.redNotIsolated - a.redNotIsolated ||
-      b.red - a.red ||
-      b.overdue - a.overdue ||
-      b.arrivals24h - a.arrivals24h ||
-      a.code.localeCompare(b.code),
-  );
+  return [...rows].sort(compareRegionsByRisk);
 }
 
 export function TownshipRanking() {

@@ -24,7 +24,7 @@ import {
   type Bbox,
   type LonLat,
 } from '../map/grid-geometry.ts';
-import { breaksFor, defaultBreaks, isMetric, type Breaks, type Metric } from '../map/metrics.ts';
+import { breaksFor, defaultBreaks, isMetric, type Breaks, type Metric } from '../../shared/metrics.ts';
 import {
   applyEntityEvents,
   applyStatusDelta,

@@ -3,6 +3,7 @@
 import type { SessionUser } from '../../shared/auth.ts';
 import { Kpis, TimeSeries, TimeSeriesQuery, TownshipRanking } from '../../shared/console.ts';
 import { RegionScopeQuery } from '../../shared/facilities.ts';
+import { compareRegionsByRisk } from '../../shared/metrics.ts';
 import { Snapshot } from '../../shared/realtime.ts';
 import { readMaxSeq } from '../db/events.repo.ts';
 import { rollUp } from '../domain/risk-level.ts';
@@ -66,18 +67,10 @@ export function statusRoutes(api: ApiRegistry, deps: AppDeps): void {
           )
         ).rows.map((r) => [r.code, r.name]),
       );
-      const rank = { high: 2, medium: 1, low: 0 };
       const townships = snapshot.regions
         .filter((r) => r.code.length === 9)
         .map((r) => ({ ...r, name: names.get(r.code) ?? r.code }))
-        .sort(
-          (a, b) =>
-            rank[b.risk] - rank[a.risk] ||
-            b.gridsByRisk.high - a.gridsByRisk.high ||
-            b.redNotIsolated - a.redNotIsolated ||
-            b.overdue - a.overdue ||
-            b.arrivals24h - a.arrivals24h,
-        );
+        .sort(compareRegionsByRisk);
       return { townships };
     },
   );

@@ -3,7 +3,7 @@
 // connection the map agrees with the server's own snapshot.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { featureStateOf } from '../../client/map/metrics.ts';
+import { featureStateOf } from '../../shared/metrics.ts';
 import type { GridFeatureCollection } from '../../shared/grids.ts';
 import type { Snapshot } from '../../shared/realtime.ts';
 import { healthCodeColors } from '../../shared/realtime.ts';

@@ -41,7 +41,7 @@ const usernameOfRole: Record<string, string> = {
 
 export async function startTestServer(
   db: TestDb,
-  options: { clientDir?: string; redisUrl?: string } = {},
+  options: { clientDir?: string; redisUrl?: string; basemapFile?: string } = {},
 ): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: demoPassword });
   const assigner = await loadAssigner(db.pool);
@@ -51,6 +51,7 @@ export async function startTestServer(
     config,
     assigner,
     clientDir: options.clientDir,
+    basemapFile: options.basemapFile,
     port: 0,
     host: '127.0.0.1',
     redisUrl: options.redisUrl,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   classesOf,
   colorOf,
+  compareRegionsByRisk,
   countBreaks,
   defaultBreaks,
   legendEntries,
@@ -33,5 +34,27 @@ describe('metric classes', () => {
       ['legend.range', { from: 2, to: 4 }],
       ['legend.atLeast', { from: 5 }],
     ]);
+  });
+
+  it('ranks regions most urgent first, with a stable order on ties', () => {
+    const region = (code: string, over: Partial<Parameters<typeof compareRegionsByRisk>[0]> = {}) => ({
+      code,
+      risk: 'low' as const,
+      gridsByRisk: { low: 1, medium: 0, high: 0 },
+      redNotIsolated: 0,
+      red: 0,
+      overdue: 0,
+      arrivals24h: 0,
+      ...over,
+    });
+    const rows = [
+      region('e'),
+      region('d', { arrivals24h: 9 }),
+      region('c', { risk: 'medium', red: 2 }),
+      region('b', { risk: 'medium', red: 2, redNotIsolated: 1 }),
+      region('a', { risk: 'high', gridsByRisk: { low: 0, medium: 0, high: 1 } }),
+      region('f'),
+    ];
+    expect([...rows].sort(compareRegionsByRisk).map((r) => r.code)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   });
 });

@@ -1,8 +1,8 @@
-// What the territorial fill can show: each metric's value per grid (kept in maplibre feature-state),
-// its class breaks, colours, the fill-colour expression and the legend. Pure; used by the store, the
-// map and the legend so that all three agree.
-import type { ExpressionSpecification } from 'maplibre-gl';
-import { healthCodeColors, type GridStatus, type RiskLevel } from '../../shared/realtime.ts';
+// The metrics the territorial fill can show: each metric's value per grid (kept in maplibre
+// feature-state), its class breaks, colour ramps and legend; the order of risk levels and the township
+// ranking. Pure and defined once: the console's map and legend, the big screen and the server (the
+// township ranking it serves first) all use these, so that they agree.
+import { healthCodeColors, type GridStatus, type RegionStatus, type RiskLevel } from './realtime.ts';
 
 export const metrics = ['risk', 'health', 'arrivals24h', 'overdue', 'openTasks'] as const;
 export type Metric = (typeof metrics)[number];
@@ -18,7 +18,33 @@ export const isCountMetric = (metric: Metric): metric is CountMetric =>
 /** The feature-state of one grid: one number per metric, so switching metric only swaps the paint. */
 export type GridFeatureState = Record<Metric, number>;
 
+/** Risk levels in order of severity (the feature-state value and the ranking key). */
 export const riskIndex: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
+
+/**
+ * Township (or any region) ranking, most urgent first: overall risk, high-risk grids, red codes not
+ * isolated, red codes, overdue registrations, arrivals in 24 h, then code for a stable order.
+ */
+export function compareRegionsByRisk(
+  a: Pick<
+    RegionStatus,
+    'code' | 'risk' | 'gridsByRisk' | 'redNotIsolated' | 'red' | 'overdue' | 'arrivals24h'
+  >,
+  b: Pick<
+    RegionStatus,
+    'code' | 'risk' | 'gridsByRisk' | 'redNotIsolated' | 'red' | 'overdue' | 'arrivals24h'
+  >,
+): number {
+  return (
+    riskIndex[b.risk] - riskIndex[a.risk] ||
+    b.gridsByRisk.high - a.gridsByRisk.high ||
+    b.redNotIsolated - a.redNotIsolated ||
+    b.red - a.red ||
+    b.overdue - a.overdue ||
+    b.arrivals24h - a.arrivals24h ||
+    a.code.localeCompare(b.code)
+  );
+}
 
 export function featureStateOf(status: GridStatus): GridFeatureState {
   return {
@@ -104,19 +130,6 @@ export function colorOf(metric: Metric, breaks: Breaks, value: number | null | u
     if (value >= t) color = colors[i]!;
   });
   return color;
-}
-
-/** `fill-color` for the territorial layer: a step over the grid's feature-state for the metric. */
-export function fillColorExpression(metric: Metric, breaks: Breaks): ExpressionSpecification {
-  const { thresholds, colors } = classesOf(metric, breaks);
-  const stops: (number | string)[] = [];
-  thresholds.forEach((t, i) => stops.push(t, colors[i]!));
-  return [
-    'step',
-    ['to-number', ['coalesce', ['feature-state', metric], -1]],
-    noDataColor,
-    ...stops,
-  ] as unknown as ExpressionSpecification;
 }
 
 export interface LegendEntry {
