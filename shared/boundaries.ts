@@ -4,19 +4,23 @@ import { z } from 'zod';
 import { SectorKind } from './domain.ts';
 import { AreaGeometry } from './geojson.ts';
 
+/** Grid codes: letters, digits and hyphens (the database checks the same pattern). */
+export const GridCode = z.string().regex(/^[0-9A-Za-z-]{3,32}$/);
+export const GridName = z.string().trim().min(1).max(64);
+
 export const BoundaryChange = z.discriminatedUnion('op', [
   /** New geometry (and optionally name) for an existing grid. */
   z.object({
     op: z.literal('update'),
     gridId: z.number().int().positive(),
     geometry: AreaGeometry,
-    name: z.string().trim().min(1).max(64).optional(),
+    name: GridName.optional(),
   }),
   /** A new grid: territorial (in a village) or sector. */
   z.object({
     op: z.literal('create'),
-    code: z.string().regex(/^[0-9A-Za-z-]{3,32}$/),
-    name: z.string().trim().min(1).max(64),
+    code: GridCode,
+    name: GridName,
     geometry: AreaGeometry,
     villageCode: z
       .string()
@@ -26,14 +30,35 @@ export const BoundaryChange = z.discriminatedUnion('op', [
   }),
   /** Retire a grid (merged into a neighbour, or a sector grid deleted). */
   z.object({ op: z.literal('retire'), gridId: z.number().int().positive() }),
+  /** A new code and/or name for an existing grid; its outline stays. */
+  z.object({
+    op: z.literal('rename'),
+    gridId: z.number().int().positive(),
+    code: GridCode.optional(),
+    name: GridName.optional(),
+  }),
 ]);
 export type BoundaryChange = z.infer<typeof BoundaryChange>;
 
+/** An import may replace a whole boundary set (the county has ~700 grids). */
+export const maxChanges = 1000;
+
+export const boundaryChangeKinds = [
+  'edit',
+  'split',
+  'merge',
+  'create',
+  'retire',
+  'revert',
+  'import',
+  'rename',
+] as const;
+
 export const BoundaryChangeSet = z.object({
-  changes: z.array(BoundaryChange).min(1).max(50),
+  changes: z.array(BoundaryChange).min(1).max(maxChanges),
   /** The revision of every existing grid the editor started from (optimistic locking). */
   baseRevisions: z.record(z.string().regex(/^[0-9]+$/), z.number().int().positive()),
-  kind: z.enum(['edit', 'split', 'merge', 'create', 'retire', 'revert', 'import']).default('edit'),
+  kind: z.enum(boundaryChangeKinds).default('edit'),
 });
 export type BoundaryChangeSet = z.infer<typeof BoundaryChangeSet>;
 
@@ -50,11 +75,15 @@ export const boundaryProblemCodes = [
   'unknown_grid',
   'mixed_villages',
   'code_taken',
+  'empty_rename',
+  'duplicate_grid',
 ] as const;
 export const BoundaryProblem = z.object({
   code: z.enum(boundaryProblemCodes),
   message: z.string(),
   gridIds: z.array(z.number().int()),
+  /** What it is about, as `grid:<id>`, `new:<code>` or `village:<code>` (maps problems back to features). */
+  keys: z.array(z.string()),
   /** Where, for the map (e.g. the gap or the overlap), as GeoJSON. */
   geometry: z.unknown().nullable(),
   areaM2: z.number().nullable(),
@@ -104,6 +133,7 @@ export const BoundaryCommitResult = BoundaryPreview.omit({ valid: true }).extend
 export const GridRevision = z.object({
   revision: z.number().int(),
   kind: z.string(),
+  code: z.string(),
   name: z.string(),
   author: z.string().nullable(),
   reason: z.string(),

@@ -93,10 +93,11 @@ export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
     },
     async ({ params }) => {
       const { rows } = await deps.pool.query<z.infer<typeof GridRevisionList>['revisions'][number]>(
-        `SELECT r.revision, r.kind, r.name, u.display_name AS author, r.reason,
+        `SELECT r.revision, r.kind, coalesce(r.code, g.code) AS code, r.name, u.display_name AS author, r.reason,
                 to_json(r.valid_from)#>>'{}' AS "validFrom", to_json(r.valid_to)#>>'{}' AS "validTo",
                 CASE WHEN r.geom IS NULL THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(r.geom), 7)::json END AS geometry
-         FROM grid_revisions r LEFT JOIN users u ON u.id = r.author_user_id WHERE r.grid_id = $1 ORDER BY r.revision DESC`,
+         FROM grid_revisions r JOIN grids g ON g.id = r.grid_id LEFT JOIN users u ON u.id = r.author_user_id
+         WHERE r.grid_id = $1 ORDER BY r.revision DESC`,
         [params.id],
       );
       if (rows.length === 0) throw notFound(`grid ${params.id}`);
