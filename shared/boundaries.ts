@@ -142,3 +142,52 @@ export const GridRevision = z.object({
   geometry: AreaGeometry.nullable(),
 });
 export const GridRevisionList = z.object({ gridId: z.number().int(), revisions: z.array(GridRevision) });
+
+/** A boundary set to import: GeoJSON features with `properties.code` (an existing grid's code updates it;
+ *  a new code with `villageCode` or `sectorKind` creates a grid) and optionally `name`. Each feature is
+ *  checked on its own, so the envelope only asks for a FeatureCollection. */
+export const BoundaryImport = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.unknown()).min(1).max(maxChanges),
+});
+export type BoundaryImport = z.infer<typeof BoundaryImport>;
+
+export const ImportFeature = z.object({
+  type: z.literal('Feature'),
+  geometry: AreaGeometry,
+  properties: z.object({
+    code: GridCode,
+    name: GridName.optional(),
+    villageCode: z
+      .string()
+      .regex(/^[0-9]{12}$/)
+      .nullish(),
+    sectorKind: SectorKind.nullish(),
+  }),
+});
+
+export type ImportFeature = z.infer<typeof ImportFeature>;
+
+export const ImportRejection = z.object({
+  /** Position of the feature in the uploaded collection. */
+  index: z.number().int(),
+  code: z.string().nullable(),
+  reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+});
+export type ImportRejection = z.infer<typeof ImportRejection>;
+
+export const BoundaryImportPreview = z.object({
+  features: z.number().int(),
+  /** Features equal to the grid as it is (same outline within 2 cm, same name): nothing to do. */
+  unchanged: z.array(z.object({ index: z.number().int(), code: z.string() })),
+  /** Every feature that would change a grid, with what it does. */
+  accepted: z.array(
+    z.object({ index: z.number().int(), code: z.string(), op: z.enum(['update', 'create']) }),
+  ),
+  rejected: z.array(ImportRejection),
+  /** The change set of the accepted features (commit it through /api/boundaries/commit), null if none. */
+  changeSet: BoundaryChangeSet.nullable(),
+  preview: BoundaryPreview.nullable(),
+  importMs: z.number(),
+});
+export type BoundaryImportPreview = z.infer<typeof BoundaryImportPreview>;

@@ -34,6 +34,10 @@ export const en: Messages = {
     name: 'Name',
     sectorKind: 'Sector',
     rename: 'Rename / recode',
+    import: 'Import GeoJSON boundaries',
+    importSummary:
+      '{{features}} features: {{accepted}} to change, {{unchanged}} unchanged, {{rejected}} rejected',
+    feature: 'Feature',
     problems: 'Problems',
     problem: {
       self_intersection: 'Self-intersection',
@@ -48,6 +52,8 @@ export const en: Messages = {
       code_taken: 'Code taken',
       empty_rename: 'No new code or name given',
       duplicate_grid: 'A grid appears twice',
+      invalid_feature: 'Malformed feature',
+      not_settled: 'Validation did not settle',
     },
     impact: 'Impact preview',
     kind: {

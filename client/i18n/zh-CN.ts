@@ -31,6 +31,10 @@ export const zhCN = {
     name: '名称',
     sectorKind: '行业类型',
     rename: '更名 / 改编码',
+    import: '导入 GeoJSON 边界',
+    importSummary:
+      '共 {{features}} 个要素：将修改 {{accepted}} 个，未变化 {{unchanged}} 个，拒绝 {{rejected}} 个',
+    feature: '要素',
     problems: '问题',
     problem: {
       self_intersection: '边界自相交',
@@ -45,6 +49,8 @@ export const zhCN = {
       code_taken: '编码已被占用',
       empty_rename: '未填写新编码或名称',
       duplicate_grid: '同一网格重复出现',
+      invalid_feature: '要素格式错误',
+      not_settled: '校验未能收敛',
     },
     impact: '影响预览',
     kind: {

@@ -15,6 +15,7 @@ import {
   commit,
   deleteSectorGrid,
   discardDraft,
+  importBoundaries,
   loadRevisions,
   redoEdit,
   reloadAndReapply,
@@ -374,6 +375,75 @@ function History() {
   );
 }
 
+/** Upload a GeoJSON boundary set: the server's per-feature report; the accepted part becomes the draft. */
+function Import() {
+  const { t } = useTranslation();
+  const report = usePlan((s) => s.importReport);
+  const importing = usePlan((s) => s.importing);
+  const error = usePlan((s) => s.importError);
+  return (
+    <section className="plan-section" data-testid="plan-import">
+      <label>
+        {t('plan.import')}{' '}
+        <input
+          type="file"
+          accept=".geojson,.json,application/geo+json,application/json"
+          data-testid="plan-import-file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void file.text().then(importBoundaries);
+          }}
+        />
+      </label>
+      {importing && <div>{t('plan.previewing')}</div>}
+      {error && (
+        <div className="plan-notice" role="alert">
+          {error}
+        </div>
+      )}
+      {report && (
+        <>
+          <div data-testid="plan-import-summary">
+            {t('plan.importSummary', {
+              features: report.features,
+              accepted: report.accepted.length,
+              unchanged: report.unchanged.length,
+              rejected: report.rejected.length,
+            })}
+          </div>
+          {report.rejected.length > 0 && (
+            <table className="plan-moves" data-testid="plan-import-rejected">
+              <thead>
+                <tr>
+                  <th>{t('plan.feature')}</th>
+                  <th>{t('plan.code')}</th>
+                  <th>{t('plan.problems')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.rejected.map((r) => (
+                  <tr key={r.index}>
+                    <td>#{r.index + 1}</td>
+                    <td>{r.code ?? '—'}</td>
+                    <td>
+                      {r.reasons.map((x, i) => (
+                        <div key={i} title={x.message}>
+                          {t(`plan.problem.${x.code}`, { defaultValue: x.code })}: {x.message}
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
 function AsOfAndExport() {
   const { t } = useTranslation();
   const asOf = usePlan((s) => s.asOf);
@@ -434,6 +504,7 @@ export function PlanApp({ camera }: { camera: Camera | null }) {
         <Problems />
         <Impact />
         <History />
+        <Import />
         <AsOfAndExport />
       </aside>
     </main>

@@ -317,6 +317,15 @@ export class PlanMap {
         draftFeatures.push(feature(geometry, { id, created: false, retired: false }));
     for (const c of draft.creates)
       draftFeatures.push(feature(c.geometry, { id: c.localId, created: true, retired: false }));
+    for (const c of draft.imported?.changes ?? [])
+      if (c.op === 'update' || c.op === 'create')
+        draftFeatures.push(
+          feature(c.geometry, {
+            id: c.op === 'update' ? c.gridId : 0,
+            created: c.op === 'create',
+            retired: false,
+          }),
+        );
     const current = baseGeometries();
     for (const id of draft.retires) {
       // Merged-away grids disappear into their neighbour; a deleted sector grid is shown struck out.

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { create } from 'zustand';
 import {
   BoundaryCommitResult,
+  BoundaryImportPreview,
   BoundaryPreview,
   BoundaryProblem,
   GridRevisionList,
@@ -50,13 +51,26 @@ export interface Draft {
   creates: readonly CreatedGrid[];
   retires: readonly number[];
   renames: ReadonlyMap<number, Rename>;
+  /** An imported boundary set's change set (the server's, accepted features only): replaces the other edits. */
+  imported: BoundaryChangeSet | null;
   kind: BoundaryChangeSet['kind'];
 }
 
-const emptyDraft: Draft = { updates: new Map(), creates: [], retires: [], renames: new Map(), kind: 'edit' };
+const emptyDraft: Draft = {
+  updates: new Map(),
+  creates: [],
+  retires: [],
+  renames: new Map(),
+  imported: null,
+  kind: 'edit',
+};
 
 const isEmpty = (d: Draft): boolean =>
-  d.updates.size === 0 && d.creates.length === 0 && d.retires.length === 0 && d.renames.size === 0;
+  d.updates.size === 0 &&
+  d.creates.length === 0 &&
+  d.retires.length === 0 &&
+  d.renames.size === 0 &&
+  d.imported === null;
 
 export type Tool = 'select' | 'split' | 'merge' | 'draw';
 
@@ -90,6 +104,10 @@ export interface PlanState {
   asOf: string | null;
   asOfGrids: GridFeatureCollection | null;
   sectorForm: SectorForm;
+  /** The last import's report (per-feature), and whether one is being checked. */
+  importReport: BoundaryImportPreview | null;
+  importing: boolean;
+  importError: string | null;
 }
 
 export const usePlan = create<PlanState>()(() => ({
@@ -113,6 +131,9 @@ export const usePlan = create<PlanState>()(() => ({
   asOf: null,
   asOfGrids: null,
   sectorForm: { code: '', name: '', sectorKind: 'market' },
+  importReport: null,
+  importing: false,
+  importError: null,
 }));
 
 const set = usePlan.setState;
@@ -152,6 +173,7 @@ function territorialIds(): Set<number> {
 // ---- the change set ----
 
 export function changeSetOf(draft: Draft): BoundaryChangeSet | null {
+  if (draft.imported) return draft.imported;
   const revisions = new Map(
     (useConsole.getState().grids?.features ?? []).map((f) => [f.properties.id, f.properties.revision]),
   );
@@ -382,6 +404,28 @@ export function renameGrid(gridId: number, code: string, name: string): boolean 
   else renames.set(gridId, rename);
   apply({ ...draft, kind: isEmpty(draft) ? 'rename' : draft.kind, renames });
   return true;
+}
+
+/** Checks a GeoJSON file on the server; its accepted features become the draft (one undo step). */
+export async function importBoundaries(text: string): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    set({ importReport: null, importError: (error as Error).message });
+    return;
+  }
+  set({ importing: true, importError: null, importReport: null });
+  try {
+    const report = await apiRequest(BoundaryImportPreview, '/api/boundaries/import/preview', {
+      method: 'POST',
+      body,
+    });
+    set({ importReport: report, importing: false });
+    if (report.changeSet) apply({ ...emptyDraft, imported: report.changeSet, kind: 'import' });
+  } catch (error) {
+    set({ importing: false, importError: (error as Error).message });
+  }
 }
 
 export function setSectorForm(form: Partial<SectorForm>): void {

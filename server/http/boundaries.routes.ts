@@ -6,12 +6,15 @@ import {
   BoundaryChangeSet,
   BoundaryCommit,
   BoundaryCommitResult,
+  BoundaryImport,
+  BoundaryImportPreview,
   BoundaryPreview,
   GridRevisionList,
 } from '../../shared/boundaries.ts';
 import { GridFeatureCollection, GridIdParams } from '../../shared/grids.ts';
 import { readGridInputs, readGridSetRevision } from '../db/assigner.repo.ts';
 import { commitChangeSet, previewChangeSet } from '../db/boundaries.repo.ts';
+import { planImport } from '../db/boundary-import.repo.ts';
 import { withTransaction } from '../db/database.ts';
 import { listGridFeaturesAsOf } from '../db/grids.repo.ts';
 import type { AppDeps } from '../app.ts';
@@ -41,6 +44,22 @@ export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
       }
       return result;
     },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/api/boundaries/import/preview',
+      summary:
+        'Check a GeoJSON boundary set feature by feature and together (the same validation as edits); answer the ' +
+        'rejected features with reasons, the unchanged ones, and the change set of the rest with its impact ' +
+        '(commit it through /api/boundaries/commit)',
+      tag: 'boundaries',
+      roles: planners,
+      body: BoundaryImport,
+      response: BoundaryImportPreview,
+    },
+    async ({ body }) => planImport(deps.pool, body.features),
   );
 
   api.add(

@@ -407,4 +407,49 @@ describe('planner mode', () => {
     await planner.screenshot('plan-rename');
     expect(realErrors(planner.consoleErrors).filter((e) => !/\b(409|422)\b/.test(e))).toEqual([]);
   });
+
+  it('imports a GeoJSON file: per-feature report with the rejected ones, the preview, the commit', async () => {
+    const { page } = planner;
+    await waitForMapIdle(page);
+    // The grid cut in two along its centroid's latitude: its own code for one half, a new code for the other.
+    const { rows } = await db.pool.query<{ code: string; village: string; north: unknown; south: unknown }>(
+      `WITH g AS (SELECT code, village_code, ST_GeometryN(geom, 1) AS poly, ST_Centroid(geom) AS c FROM grids WHERE id = $1),
+       cut AS (SELECT g.*, ST_Split(poly, ST_SetSRID(ST_MakeLine(ST_MakePoint(ST_X(c) - 1, ST_Y(c)), ST_MakePoint(ST_X(c) + 1, ST_Y(c))), 4326)) AS parts FROM g)
+       SELECT code, village_code AS village, ST_AsGeoJSON(ST_GeometryN(parts, 1), 15)::json AS north,
+              ST_AsGeoJSON(ST_GeometryN(parts, 2), 15)::json AS south FROM cut`,
+      [grid.id],
+    );
+    const cut = rows[0]!;
+    const file = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: cut.north, properties: { code: cut.code } },
+        {
+          type: 'Feature',
+          geometry: cut.south,
+          properties: { code: `${cut.village}-92`, name: '导入网格', villageCode: cut.village },
+        },
+        { type: 'Feature', geometry: cut.south, properties: { name: '没有编码' } },
+      ],
+    };
+    await page.getByTestId('plan-import-file').setInputFiles({
+      name: 'grids.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(file)),
+    });
+    const report = await poll(
+      () => gc(page, (g) => g.plan().importReport),
+      (r) => r !== null,
+      { timeout: 30_000, message: 'import report' },
+    );
+    expect(report!.accepted.map((a) => a.op)).toEqual(['update', 'create']);
+    expect(report!.rejected.map((r) => [r.index, r.reasons[0]!.code])).toEqual([[2, 'invalid_feature']]);
+    await expect(page.getByTestId('plan-import-rejected').textContent()).resolves.toContain('要素格式错误');
+    const { changeSet } = await expectPreviewMatchesApi();
+    expect(changeSet.kind).toBe('import');
+    await planner.screenshot('plan-import');
+    await commitWithReason('导入边界');
+    expect(await countGrids()).toBe(gridCountBefore + 1);
+    expect(realErrors(planner.consoleErrors).filter((e) => !/\b(409|422)\b/.test(e))).toEqual([]);
+  });
 });

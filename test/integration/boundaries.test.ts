@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api-error.ts';
 import {
   BoundaryCommitResult,
+  BoundaryImportPreview,
   BoundaryPreview,
   GridRevisionList,
   type BoundaryProblem,
@@ -440,5 +441,123 @@ describe('rename and recode', () => {
       rename([{ op: 'rename', gridId: target.id, name: '又一个名字' }]),
     );
     expect(stale.status).toBe(409);
+  });
+});
+
+describe('import a boundary set as GeoJSON', () => {
+  it('round-trips the export: every feature unchanged, nothing to commit', async () => {
+    const exported = GridFeatureCollection.parse((await planner.get('/api/boundaries/export')).body);
+    const res = await planner.post('/api/boundaries/import/preview', exported);
+    expect(res.status).toBe(200);
+    const report = BoundaryImportPreview.parse(res.body);
+    expect(report.rejected).toEqual([]);
+    expect(report.unchanged).toHaveLength(exported.features.length);
+    expect(report.changeSet).toBeNull();
+    console.log(`import preview of ${exported.features.length} unchanged features: ${report.importMs} ms`);
+  });
+
+  it('rejects bad features with reasons, previews the rest like an edit and commits it in one transaction', async () => {
+    const exported = GridFeatureCollection.parse((await planner.get('/api/boundaries/export')).body);
+    const own = exported.features.find((f) => f.properties.id === grid.id)!;
+    // Another territorial grid, in another village: grown into its neighbours.
+    const other = exported.features.find(
+      (f) => f.properties.kind === 'territorial' && f.properties.villageCode !== grid.village_code,
+    )!;
+    const third = exported.features.find(
+      (f) =>
+        f.properties.kind === 'territorial' &&
+        f.properties.villageCode !== grid.village_code &&
+        f.properties.villageCode !== other.properties.villageCode,
+    )!;
+    const { rows } = await db.pool.query<{ grown: AreaGeometry }>(
+      'SELECT ST_AsGeoJSON(ST_Buffer(geom, 0.002), 15)::json AS grown FROM grids WHERE id = $1',
+      [other.properties.id],
+    );
+    const newCode = `${grid.code.slice(0, 12)}-91`;
+    const bowtie: AreaGeometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [121, 29],
+          [121.01, 29.01],
+          [121.01, 29],
+          [121, 29.01],
+          [121, 29],
+        ],
+      ],
+    };
+    const file = {
+      type: 'FeatureCollection',
+      features: [
+        { ...own, geometry: halves[0] },
+        {
+          type: 'Feature',
+          geometry: halves[1],
+          properties: { code: newCode, name: '导入新网格', villageCode: grid.village_code },
+        },
+        exported.features.find(
+          (f) =>
+            ![grid.id, other.properties.id, third.properties.id].includes(f.properties.id) &&
+            f.properties.kind === 'territorial',
+        ),
+        { type: 'Feature', geometry: halves[1], properties: { name: '无编码' } },
+        { type: 'Feature', geometry: halves[1], properties: { code: 'NO-SUCH-GRID', name: '未知' } },
+        { ...other, geometry: rows[0]!.grown },
+        { ...third, geometry: bowtie },
+      ],
+    };
+    const res = await planner.post('/api/boundaries/import/preview', file);
+    expect(res.status).toBe(200);
+    const report = BoundaryImportPreview.parse(res.body);
+    console.log(`import preview of ${file.features.length} features: ${report.importMs} ms`);
+    expect(report.accepted).toEqual([
+      { index: 0, code: grid.code, op: 'update' },
+      { index: 1, code: newCode, op: 'create' },
+    ]);
+    expect(report.unchanged.map((u) => u.index)).toEqual([2]);
+    const reasons = new Map(report.rejected.map((r) => [r.index, r.reasons.map((x) => x.code)]));
+    expect([...reasons.keys()]).toEqual([3, 4, 5, 6]);
+    expect(reasons.get(3)).toEqual(['invalid_feature']);
+    expect(reasons.get(4)).toEqual(['unknown_grid']);
+    expect(reasons.get(5)).toEqual(expect.arrayContaining(['overlap', 'outside_parent']));
+    expect(reasons.get(6)).toEqual(['invalid_geometry']);
+
+    // The impact is the one an edit doing the same gets.
+    const direct = BoundaryPreview.parse(
+      (await planner.post('/api/boundaries/preview', report.changeSet!)).body,
+    );
+    expect(report.preview!.totals).toEqual(direct.totals);
+    expect(report.preview!.totals.addresses).toBeGreaterThanOrEqual(2);
+
+    const committed = await planner.post('/api/boundaries/commit', {
+      ...report.changeSet!,
+      reason: '导入边界',
+    });
+    expect(committed.status).toBe(200);
+    expect(BoundaryCommitResult.parse(committed.body).totals).toEqual(report.preview!.totals);
+    const history = GridRevisionList.parse((await planner.get(`/api/grids/${grid.id}/revisions`)).body);
+    expect(history.revisions[0]).toMatchObject({ kind: 'import', reason: '导入边界' });
+    // Rejected features wrote nothing.
+    for (const f of [other, third]) {
+      const now = await db.pool.query<{ revision: number }>('SELECT revision FROM grids WHERE id = $1', [
+        f.properties.id,
+      ]);
+      expect(now.rows[0]!.revision).toBe(f.properties.revision);
+    }
+  });
+
+  it('refuses what is not a FeatureCollection with 400', async () => {
+    expect((await planner.post('/api/boundaries/import/preview', { type: 'Feature' })).status).toBe(400);
+    expect(
+      (await planner.post('/api/boundaries/import/preview', { type: 'FeatureCollection', features: [] }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await (
+          await server.as('dispatcher')
+        ).post('/api/boundaries/import/preview', { type: 'FeatureCollection', features: [{}] })
+      ).status,
+    ).toBe(403);
   });
 });
