@@ -95,6 +95,9 @@ export const BoundaryMove = z.object({
   to: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
   addresses: z.number().int(),
   occupants: z.number().int(),
+  /** Of the occupants: residents and arrivals. */
+  residents: z.number().int(),
+  arrivals: z.number().int(),
   checkpoints: z.number().int(),
   isolationSites: z.number().int(),
 });
@@ -105,6 +108,8 @@ export const BoundaryPreview = z.object({
   totals: z.object({
     addresses: z.number().int(),
     occupants: z.number().int(),
+    residents: z.number().int(),
+    arrivals: z.number().int(),
     checkpoints: z.number().int(),
     isolationSites: z.number().int(),
   }),

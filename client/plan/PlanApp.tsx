@@ -278,7 +278,8 @@ function Impact() {
                 <th>{t('plan.from')}</th>
                 <th>{t('plan.to')}</th>
                 <th>{t('plan.addresses')}</th>
-                <th>{t('plan.people')}</th>
+                <th>{t('plan.residents')}</th>
+                <th>{t('plan.arrivals')}</th>
                 <th>{t('plan.checkpoints')}</th>
               </tr>
             </thead>
@@ -288,7 +289,8 @@ function Impact() {
                   <td>{m.from.name}</td>
                   <td>{m.to.name}</td>
                   <td>{m.addresses}</td>
-                  <td>{m.occupants}</td>
+                  <td>{m.residents}</td>
+                  <td>{m.arrivals}</td>
                   <td>{m.checkpoints}</td>
                 </tr>
               ))}

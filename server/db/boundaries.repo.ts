@@ -376,11 +376,13 @@ async function describeImpact(
     name: names.get(id)?.name ?? String(id),
   });
   const moves = plan.summary.map((m) => ({ ...m, from: ref(m.from), to: ref(m.to) }));
-  const totals = { addresses: 0, occupants: 0, checkpoints: 0, isolationSites: 0 };
+  const totals = { addresses: 0, occupants: 0, residents: 0, arrivals: 0, checkpoints: 0, isolationSites: 0 };
   const delta = new Map<number, number>();
   for (const m of plan.summary) {
     totals.addresses += m.addresses;
     totals.occupants += m.occupants;
+    totals.residents += m.residents;
+    totals.arrivals += m.arrivals;
     totals.checkpoints += m.checkpoints;
     totals.isolationSites += m.isolationSites;
     delta.set(m.from, (delta.get(m.from) ?? 0) - m.occupants);

@@ -142,6 +142,9 @@ describe('boundary change sets', () => {
     const previewed = BoundaryPreview.parse(preview.body);
     expect(previewed.totals.addresses).toBeGreaterThanOrEqual(2);
     expect(previewed.moves.every((m) => m.from.id === grid.id)).toBe(true);
+    // People moving are split into residents and arrivals, per grid pair and in total, as the database has them.
+    expect(previewed.totals.residents + previewed.totals.arrivals).toBe(previewed.totals.occupants);
+    for (const m of previewed.moves) expect(m.residents + m.arrivals).toBe(m.occupants);
 
     const watcher = new StatusClient(server.baseUrl, (await server.as('commander')).cookie);
     await watcher.ready();
@@ -153,6 +156,15 @@ describe('boundary change sets', () => {
       previewed.moves.map((m) => [m.from.id, m.addresses, m.occupants]),
     );
     const newId = committed.moves[0]!.to.id;
+    const people = await db.pool.query<{ residents: number; arrivals: number }>(
+      `SELECT count(*) FILTER (WHERE kind = 'resident')::int AS residents, count(*) FILTER (WHERE kind = 'arrival')::int AS arrivals
+       FROM occupants WHERE grid_id = $1`,
+      [newId],
+    );
+    expect(people.rows[0]).toEqual({
+      residents: previewed.totals.residents,
+      arrivals: previewed.totals.arrivals,
+    });
     const moved = await db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM addresses WHERE grid_id = $1',
       [newId],
