@@ -47,6 +47,8 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use('/api/arrivals/import', csvBodyParser);
+  // A whole boundary set (~700 grids at 7 decimals) is larger than any other request.
+  app.use('/api/boundaries/import', express.json({ limit: '32mb' }));
   app.use(express.json({ limit: '2mb' }));
   app.use('/api', sessionMiddleware(deps.pool));
 

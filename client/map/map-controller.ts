@@ -27,7 +27,7 @@ import type { Bbox, LonLat } from './grid-geometry.ts';
 import { isolationSiteLayer } from './isolation-site-layer.ts';
 import { addLabelLayers, labelLayerIds, setLabelScale, setLabelsVisible } from './label-layer.ts';
 import { offlineStyle } from './offline-style.ts';
-import { addSectorLayers, setSectorVisible } from './sector-layer.ts';
+import { addSectorLayers, sectorFillId, setSectorVisible } from './sector-layer.ts';
 import {
   addTerritorialLayers,
   applyGridStatus,
@@ -380,7 +380,12 @@ export class MapController {
 
   private gridAt(point: maplibregl.Point): number | null {
     if (!this.map.getLayer(territorialFillId)) return null;
-    const feature = this.map.queryRenderedFeatures(point, { layers: [territorialFillId] })[0];
+    // Planners pick sector grids too (they lie over territorial ones, so they come first).
+    const layers =
+      this.mode === 'plan' && this.map.getLayer(sectorFillId)
+        ? [sectorFillId, territorialFillId]
+        : [territorialFillId];
+    const feature = this.map.queryRenderedFeatures(point, { layers })[0];
     return feature && feature.id !== undefined ? Number(feature.id) : null;
   }
 

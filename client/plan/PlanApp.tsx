@@ -2,6 +2,8 @@
 // tools, snapping tolerance, problems, the impact preview, commit, history, "as of" and export.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { sectorKinds, type SectorKind } from '../../shared/domain.ts';
+import { formatDateTime } from '../i18n/i18n.ts';
 import type { Camera } from '../map/map-controller.ts';
 import { watchActiveMap } from '../map/map-controller.ts';
 import { MapView } from '../map/MapView.tsx';
@@ -11,12 +13,16 @@ import { useConsole } from '../state/store.ts';
 import { PlanMap } from './plan-map.ts';
 import {
   commit,
+  deleteSectorGrid,
   discardDraft,
+  importBoundaries,
   loadRevisions,
   redoEdit,
   reloadAndReapply,
+  renameGrid,
   revertTo,
   setAsOf,
+  setSectorForm,
   setTolerance,
   setTool,
   showRevision,
@@ -50,6 +56,9 @@ function Tools() {
   const notice = usePlan((s) => s.notice);
   const selected = useConsole((s) => s.selectedGridId);
   const info = useConsole((s) => (selected !== null ? s.gridInfo.get(selected) : undefined));
+  const draftSector = usePlan((s) => s.draft.creates.some((c) => c.localId === selected && c.sectorKind));
+  const retiring = usePlan((s) => selected !== null && s.draft.retires.includes(selected));
+  const canDelete = (info?.kind === 'sector' && !retiring) || draftSector;
   return (
     <section className="plan-section">
       <div className="plan-selected" data-testid="plan-selected">
@@ -74,6 +83,22 @@ function Tools() {
         >
           {t('plan.merge')}
         </button>
+        <button
+          type="button"
+          data-testid="plan-draw-sector"
+          className={tool === 'draw' ? 'active' : ''}
+          onClick={() => setTool(tool === 'draw' ? 'select' : 'draw')}
+        >
+          {t('plan.drawSector')}
+        </button>
+        <button
+          type="button"
+          data-testid="plan-delete-sector"
+          disabled={!canDelete}
+          onClick={() => selected !== null && deleteSectorGrid(selected)}
+        >
+          {t('plan.deleteSector')}
+        </button>
         <button type="button" data-testid="plan-undo" disabled={!canUndo} onClick={undoEdit} title="Ctrl+Z">
           {t('plan.undo')}
         </button>
@@ -90,9 +115,8 @@ function Tools() {
           {t('plan.discard')}
         </button>
       </div>
-      {tool !== 'select' && (
-        <div className="plan-hint">{t(tool === 'split' ? 'plan.splitHint' : 'plan.mergeHint')}</div>
-      )}
+      {tool === 'draw' && <SectorForm />}
+      {tool !== 'select' && <div className="plan-hint">{t(`plan.${tool}Hint`)}</div>}
       <label className="plan-tolerance">
         {t('plan.snapTolerance')}
         <input
@@ -110,6 +134,86 @@ function Tools() {
           {t(notice)}
         </div>
       )}
+    </section>
+  );
+}
+
+function SectorForm() {
+  const { t } = useTranslation();
+  const form = usePlan((s) => s.sectorForm);
+  return (
+    <div className="plan-form" data-testid="plan-sector-form">
+      <label>
+        {t('plan.code')}
+        <input
+          data-testid="plan-sector-code"
+          value={form.code}
+          placeholder="S-331023-001"
+          onChange={(e) => setSectorForm({ code: e.target.value })}
+        />
+      </label>
+      <label>
+        {t('plan.name')}
+        <input
+          data-testid="plan-sector-name"
+          value={form.name}
+          onChange={(e) => setSectorForm({ name: e.target.value })}
+        />
+      </label>
+      <label>
+        {t('plan.sectorKind')}
+        <select
+          data-testid="plan-sector-kind"
+          value={form.sectorKind}
+          onChange={(e) => setSectorForm({ sectorKind: e.target.value as SectorKind })}
+        >
+          {sectorKinds.map((k) => (
+            <option key={k} value={k}>
+              {t(`sectorKind.${k}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+/** Code and name of the selected grid (a draft rename until committed). */
+function Rename() {
+  const { t } = useTranslation();
+  const selected = useConsole((s) => s.selectedGridId);
+  const info = useConsole((s) => (selected !== null ? s.gridInfo.get(selected) : undefined));
+  const created = usePlan((s) => s.draft.creates.find((c) => c.localId === selected));
+  const pending = usePlan((s) => (selected !== null ? s.draft.renames.get(selected) : undefined));
+  const asOf = usePlan((s) => s.asOf);
+  const current = created ?? (info ? { code: info.code, name: info.name } : null);
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  useEffect(() => {
+    setCode(pending?.code ?? current?.code ?? '');
+    setName(pending?.name ?? current?.name ?? '');
+  }, [selected, current?.code, current?.name, pending?.code, pending?.name]);
+  if (!current || selected === null || asOf) return null;
+  return (
+    <section className="plan-section" data-testid="plan-rename">
+      <div className="plan-form">
+        <label>
+          {t('plan.code')}
+          <input data-testid="plan-rename-code" value={code} onChange={(e) => setCode(e.target.value)} />
+        </label>
+        <label>
+          {t('plan.name')}
+          <input data-testid="plan-rename-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button
+          type="button"
+          data-testid="plan-rename-apply"
+          disabled={code === (pending?.code ?? current.code) && name === (pending?.name ?? current.name)}
+          onClick={() => renameGrid(selected, code, name)}
+        >
+          {t('plan.rename')}
+        </button>
+      </div>
     </section>
   );
 }
@@ -174,7 +278,8 @@ function Impact() {
                 <th>{t('plan.from')}</th>
                 <th>{t('plan.to')}</th>
                 <th>{t('plan.addresses')}</th>
-                <th>{t('plan.people')}</th>
+                <th>{t('plan.residents')}</th>
+                <th>{t('plan.arrivals')}</th>
                 <th>{t('plan.checkpoints')}</th>
               </tr>
             </thead>
@@ -184,7 +289,8 @@ function Impact() {
                   <td>{m.from.name}</td>
                   <td>{m.to.name}</td>
                   <td>{m.addresses}</td>
-                  <td>{m.occupants}</td>
+                  <td>{m.residents}</td>
+                  <td>{m.arrivals}</td>
                   <td>{m.checkpoints}</td>
                 </tr>
               ))}
@@ -246,7 +352,9 @@ function History() {
           <li key={r.revision}>
             <label>
               <input type="radio" checked={shown === r.revision} onChange={() => showRevision(r.revision)} />#
-              {r.revision} {new Date(r.validFrom).toLocaleString()} · {r.author ?? '—'} · {r.reason}
+              {r.revision} <time dateTime={r.validFrom}>{formatDateTime(r.validFrom)}</time> ·{' '}
+              {t(`plan.kind.${r.kind}`, { defaultValue: r.kind })} · {r.code} {r.name} · {r.author ?? '—'} ·{' '}
+              {r.reason}
             </label>
             {r.geometry && r.validTo !== null && (
               <button
@@ -264,6 +372,75 @@ function History() {
         <button type="button" className="link" onClick={() => showRevision(null)}>
           {t('plan.hideRevision')}
         </button>
+      )}
+    </section>
+  );
+}
+
+/** Upload a GeoJSON boundary set: the server's per-feature report; the accepted part becomes the draft. */
+function Import() {
+  const { t } = useTranslation();
+  const report = usePlan((s) => s.importReport);
+  const importing = usePlan((s) => s.importing);
+  const error = usePlan((s) => s.importError);
+  return (
+    <section className="plan-section" data-testid="plan-import">
+      <label>
+        {t('plan.import')}{' '}
+        <input
+          type="file"
+          accept=".geojson,.json,application/geo+json,application/json"
+          data-testid="plan-import-file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void file.text().then(importBoundaries);
+          }}
+        />
+      </label>
+      {importing && <div>{t('plan.previewing')}</div>}
+      {error && (
+        <div className="plan-notice" role="alert">
+          {error}
+        </div>
+      )}
+      {report && (
+        <>
+          <div data-testid="plan-import-summary">
+            {t('plan.importSummary', {
+              features: report.features,
+              accepted: report.accepted.length,
+              unchanged: report.unchanged.length,
+              rejected: report.rejected.length,
+            })}
+          </div>
+          {report.rejected.length > 0 && (
+            <table className="plan-moves" data-testid="plan-import-rejected">
+              <thead>
+                <tr>
+                  <th>{t('plan.feature')}</th>
+                  <th>{t('plan.code')}</th>
+                  <th>{t('plan.problems')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.rejected.map((r) => (
+                  <tr key={r.index}>
+                    <td>#{r.index + 1}</td>
+                    <td>{r.code ?? '—'}</td>
+                    <td>
+                      {r.reasons.map((x, i) => (
+                        <div key={i} title={x.message}>
+                          {t(`plan.problem.${x.code}`, { defaultValue: x.code })}: {x.message}
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
       )}
     </section>
   );
@@ -325,9 +502,11 @@ export function PlanApp({ camera }: { camera: Camera | null }) {
       <aside className="grid-panel plan-panel" data-testid="plan-panel">
         <h2>{t('plan.title')}</h2>
         <Tools />
+        <Rename />
         <Problems />
         <Impact />
         <History />
+        <Import />
         <AsOfAndExport />
       </aside>
     </main>

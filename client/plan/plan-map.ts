@@ -16,6 +16,7 @@ import type { MapController } from '../map/map-controller.ts';
 import { selectGrid, useConsole } from '../state/store.ts';
 import {
   baseGeometries,
+  drawSectorGrid,
   insertVertex,
   mergeGrids,
   moveVertex,
@@ -45,7 +46,10 @@ export class PlanMap {
 
   constructor(private readonly controller: MapController) {
     this.map = controller.map;
-    controller.clickFilter = () => usePlan.getState().tool !== 'split' && performance.now() > this.quietUntil;
+    controller.clickFilter = () =>
+      usePlan.getState().tool !== 'split' &&
+      usePlan.getState().tool !== 'draw' &&
+      performance.now() > this.quietUntil;
     if (this.map.loaded()) this.start();
     else this.map.once('load', () => this.start());
   }
@@ -79,13 +83,19 @@ export class PlanMap {
       id: 'plan-draft-fill',
       type: 'fill',
       source: 'plan-draft',
-      paint: { 'fill-color': ['case', ['get', 'created'], '#69db7c', '#ffd43b'], 'fill-opacity': 0.3 },
+      paint: {
+        'fill-color': ['case', ['get', 'retired'], '#ff6b6b', ['get', 'created'], '#69db7c', '#ffd43b'],
+        'fill-opacity': 0.3,
+      },
     });
     map.addLayer({
       id: 'plan-draft-line',
       type: 'line',
       source: 'plan-draft',
-      paint: { 'line-color': ['case', ['get', 'created'], '#2f9e44', '#f59f00'], 'line-width': 2 },
+      paint: {
+        'line-color': ['case', ['get', 'retired'], '#e03131', ['get', 'created'], '#2f9e44', '#f59f00'],
+        'line-width': 2,
+      },
     });
     map.addLayer({
       id: 'plan-revision-line',
@@ -187,6 +197,8 @@ export class PlanMap {
     if (!draw) return;
     if (tool === 'split') {
       draw.setMode('linestring');
+    } else if (tool === 'draw') {
+      draw.setMode('polygon');
     } else {
       if (this.lineId) this.removeLine();
       draw.setMode('select');
@@ -242,6 +254,15 @@ export class PlanMap {
       if (usePlan.getState().tool === 'split') usePlan.setState({ tool: 'select' });
       return;
     }
+    if (mode === 'polygon') {
+      // A new sector grid: the drawn polygon goes into the draft; terra-draw keeps only the editor's.
+      this.quietUntil = performance.now() + 400;
+      const drawn = draw.getSnapshotFeature(id);
+      if (draw.hasFeature(id)) draw.removeFeatures([id]);
+      if (drawn?.geometry.type === 'Polygon') drawSectorGrid(drawn.geometry as AreaGeometry);
+      if (usePlan.getState().tool === 'draw') usePlan.setState({ tool: 'select' });
+      return;
+    }
     const editing = this.editing;
     if (!editing || id !== editing.featureId) return;
     const snapshot = draw.getSnapshotFeature(id);
@@ -292,8 +313,26 @@ export class PlanMap {
     });
     const draftFeatures: GeoJSON.Feature[] = [];
     for (const [id, geometry] of draft.updates)
-      if (!draft.retires.includes(id)) draftFeatures.push(feature(geometry, { id, created: false }));
-    for (const c of draft.creates) draftFeatures.push(feature(c.geometry, { id: c.localId, created: true }));
+      if (!draft.retires.includes(id))
+        draftFeatures.push(feature(geometry, { id, created: false, retired: false }));
+    for (const c of draft.creates)
+      draftFeatures.push(feature(c.geometry, { id: c.localId, created: true, retired: false }));
+    for (const c of draft.imported?.changes ?? [])
+      if (c.op === 'update' || c.op === 'create')
+        draftFeatures.push(
+          feature(c.geometry, {
+            id: c.op === 'update' ? c.gridId : 0,
+            created: c.op === 'create',
+            retired: false,
+          }),
+        );
+    const current = baseGeometries();
+    for (const id of draft.retires) {
+      // Merged-away grids disappear into their neighbour; a deleted sector grid is shown struck out.
+      const geometry = current.get(id);
+      if (geometry && useConsole.getState().gridInfo.get(id)?.kind === 'sector')
+        draftFeatures.push(feature(geometry, { id, created: false, retired: true }));
+    }
     this.setData('plan-draft', { type: 'FeatureCollection', features: draftFeatures });
 
     const problems: GeoJSON.Feature[] = [];

@@ -6,12 +6,14 @@ import { z } from 'zod';
 import { create } from 'zustand';
 import {
   BoundaryCommitResult,
+  BoundaryImportPreview,
   BoundaryPreview,
   BoundaryProblem,
   GridRevisionList,
   type BoundaryChange,
   type BoundaryChangeSet,
 } from '../../shared/boundaries.ts';
+import type { SectorKind } from '../../shared/domain.ts';
 import type { AreaGeometry, Position } from '../../shared/geojson.ts';
 import { GridFeatureCollection } from '../../shared/grids.ts';
 import { ApiRequestError, apiRequest } from '../api/http.ts';
@@ -33,20 +35,51 @@ export interface CreatedGrid {
   localId: number;
   code: string;
   name: string;
-  villageCode: string;
+  /** Territorial (split off in a village) or sector (drawn freely): exactly one of the two. */
+  villageCode?: string;
+  sectorKind?: SectorKind;
   geometry: AreaGeometry;
+}
+
+export interface Rename {
+  code?: string;
+  name?: string;
 }
 
 export interface Draft {
   updates: ReadonlyMap<number, AreaGeometry>;
   creates: readonly CreatedGrid[];
   retires: readonly number[];
+  renames: ReadonlyMap<number, Rename>;
+  /** An imported boundary set's change set (the server's, accepted features only): replaces the other edits. */
+  imported: BoundaryChangeSet | null;
   kind: BoundaryChangeSet['kind'];
 }
 
-const emptyDraft: Draft = { updates: new Map(), creates: [], retires: [], kind: 'edit' };
+const emptyDraft: Draft = {
+  updates: new Map(),
+  creates: [],
+  retires: [],
+  renames: new Map(),
+  imported: null,
+  kind: 'edit',
+};
 
-export type Tool = 'select' | 'split' | 'merge';
+const isEmpty = (d: Draft): boolean =>
+  d.updates.size === 0 &&
+  d.creates.length === 0 &&
+  d.retires.length === 0 &&
+  d.renames.size === 0 &&
+  d.imported === null;
+
+export type Tool = 'select' | 'split' | 'merge' | 'draw';
+
+/** What a sector grid drawn next will be called. */
+export interface SectorForm {
+  code: string;
+  name: string;
+  sectorKind: SectorKind;
+}
 
 export interface PlanState {
   draft: Draft;
@@ -70,6 +103,11 @@ export interface PlanState {
   shownRevision: number | null;
   asOf: string | null;
   asOfGrids: GridFeatureCollection | null;
+  sectorForm: SectorForm;
+  /** The last import's report (per-feature), and whether one is being checked. */
+  importReport: BoundaryImportPreview | null;
+  importing: boolean;
+  importError: string | null;
 }
 
 export const usePlan = create<PlanState>()(() => ({
@@ -92,6 +130,10 @@ export const usePlan = create<PlanState>()(() => ({
   shownRevision: null,
   asOf: null,
   asOfGrids: null,
+  sectorForm: { code: '', name: '', sectorKind: 'market' },
+  importReport: null,
+  importing: false,
+  importError: null,
 }));
 
 const set = usePlan.setState;
@@ -124,13 +166,14 @@ function territorialIds(): Set<number> {
   const ids = new Set<number>();
   for (const info of useConsole.getState().gridInfo.values())
     if (info.kind === 'territorial') ids.add(info.id);
-  for (const c of get().draft.creates) ids.add(c.localId);
+  for (const c of get().draft.creates) if (c.villageCode) ids.add(c.localId);
   return ids;
 }
 
 // ---- the change set ----
 
 export function changeSetOf(draft: Draft): BoundaryChangeSet | null {
+  if (draft.imported) return draft.imported;
   const revisions = new Map(
     (useConsole.getState().grids?.features ?? []).map((f) => [f.properties.id, f.properties.revision]),
   );
@@ -146,11 +189,16 @@ export function changeSetOf(draft: Draft): BoundaryChangeSet | null {
       op: 'create',
       code: c.code,
       name: c.name,
-      villageCode: c.villageCode,
+      ...(c.villageCode ? { villageCode: c.villageCode } : { sectorKind: c.sectorKind }),
       geometry: c.geometry,
     });
   for (const gridId of draft.retires) {
     changes.push({ op: 'retire', gridId });
+    baseRevisions[String(gridId)] = revisions.get(gridId) ?? 1;
+  }
+  for (const [gridId, rename] of draft.renames) {
+    if (draft.retires.includes(gridId)) continue;
+    changes.push({ op: 'rename', gridId, ...rename });
     baseRevisions[String(gridId)] = revisions.get(gridId) ?? 1;
   }
   return changes.length ? { changes, baseRevisions, kind: draft.kind } : null;
@@ -290,6 +338,98 @@ export function mergeGrids(a: number, b: number): boolean {
   });
   set({ tool: 'select' });
   return true;
+}
+
+/** A sector grid drawn freely on the map, named from the sector form. */
+export function drawSectorGrid(geometry: AreaGeometry): boolean {
+  const { sectorForm, draft } = get();
+  const code = sectorForm.code.trim();
+  const name = sectorForm.name.trim();
+  if (!/^[0-9A-Za-z-]{3,32}$/.test(code) || !name) {
+    set({ notice: 'plan.notice.sectorForm', tool: 'select' });
+    return false;
+  }
+  const localId = Math.min(0, ...draft.creates.map((c) => c.localId)) - 1;
+  apply({
+    ...draft,
+    kind: isEmpty(draft) ? 'create' : draft.kind,
+    creates: [...draft.creates, { localId, code, name, sectorKind: sectorForm.sectorKind, geometry }],
+  });
+  set({ tool: 'select', sectorForm: { ...sectorForm, code: '', name: '' } });
+  return true;
+}
+
+/** Deletes a sector grid (retired on commit; a drawn, uncommitted one just leaves the draft). */
+export function deleteSectorGrid(gridId: number): boolean {
+  const draft = get().draft;
+  if (gridId < 0) {
+    if (!draft.creates.some((c) => c.localId === gridId && c.sectorKind)) return false;
+    apply({ ...draft, creates: draft.creates.filter((c) => c.localId !== gridId) });
+    return true;
+  }
+  const info = useConsole.getState().gridInfo.get(gridId);
+  if (!info || info.kind !== 'sector') {
+    set({ notice: 'plan.notice.deleteSector' });
+    return false;
+  }
+  if (draft.retires.includes(gridId)) return false;
+  apply({ ...draft, kind: isEmpty(draft) ? 'retire' : draft.kind, retires: [...draft.retires, gridId] });
+  return true;
+}
+
+/** A new code and/or name for a grid (only what differs from the grid's current one is sent). */
+export function renameGrid(gridId: number, code: string, name: string): boolean {
+  const draft = get().draft;
+  code = code.trim();
+  name = name.trim();
+  if (!/^[0-9A-Za-z-]{3,32}$/.test(code) || !name || name.length > 64) {
+    set({ notice: 'plan.notice.renameInvalid' });
+    return false;
+  }
+  if (gridId < 0) {
+    apply({
+      ...draft,
+      creates: draft.creates.map((c) => (c.localId === gridId ? { ...c, code, name } : c)),
+    });
+    return true;
+  }
+  const info = useConsole.getState().gridInfo.get(gridId);
+  if (!info) return false;
+  const rename: Rename = {
+    ...(code !== info.code ? { code } : {}),
+    ...(name !== info.name ? { name } : {}),
+  };
+  const renames = new Map(draft.renames);
+  if (rename.code === undefined && rename.name === undefined) renames.delete(gridId);
+  else renames.set(gridId, rename);
+  apply({ ...draft, kind: isEmpty(draft) ? 'rename' : draft.kind, renames });
+  return true;
+}
+
+/** Checks a GeoJSON file on the server; its accepted features become the draft (one undo step). */
+export async function importBoundaries(text: string): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    set({ importReport: null, importError: (error as Error).message });
+    return;
+  }
+  set({ importing: true, importError: null, importReport: null });
+  try {
+    const report = await apiRequest(BoundaryImportPreview, '/api/boundaries/import/preview', {
+      method: 'POST',
+      body,
+    });
+    set({ importReport: report, importing: false });
+    if (report.changeSet) apply({ ...emptyDraft, imported: report.changeSet, kind: 'import' });
+  } catch (error) {
+    set({ importing: false, importError: (error as Error).message });
+  }
+}
+
+export function setSectorForm(form: Partial<SectorForm>): void {
+  set({ sectorForm: { ...get().sectorForm, ...form } });
 }
 
 /** Revert: a past revision's geometry as a normal update. */

@@ -112,7 +112,7 @@ export interface ConsoleState {
 const defaultLayers = (mode: Mode): Record<LayerId, boolean> => ({
   boundaries: true,
   labels: true,
-  sector: mode === 'dispatcher',
+  sector: mode === 'dispatcher' || mode === 'plan',
   checkpoints: true,
   isolationSites: true,
   heat: mode === 'screen',

@@ -54,10 +54,12 @@ const problem = (
   gridIds: number[],
   geometry: unknown = null,
   areaM2: number | null = null,
+  keys: string[] = [],
 ): BoundaryProblem => ({
   code,
   message,
   gridIds,
+  keys,
   geometry,
   areaM2: areaM2 === null ? null : Math.round(areaM2 * 10) / 10,
 });
@@ -83,15 +85,19 @@ function proposals(
   const proposed: Proposed[] = [];
   const retired: number[] = [];
   const problems: BoundaryProblem[] = [];
+  const seen = new Set<number>();
   for (const change of set.changes) {
     if (change.op === 'create') {
       const kind = change.villageCode ? 'territorial' : 'sector';
-      if (!change.villageCode && !change.sectorKind) {
+      if (!change.villageCode === !change.sectorKind) {
         problems.push(
           problem(
             'unknown_grid',
-            `new grid ${change.code} needs a villageCode (territorial) or a sectorKind`,
+            `new grid ${change.code} needs either a villageCode (territorial) or a sectorKind (sector), not both`,
             [],
+            null,
+            null,
+            [`new:${change.code}`],
           ),
         );
       }
@@ -111,7 +117,19 @@ function proposals(
       );
       continue;
     }
-    if (change.op === 'retire') retired.push(grid.id);
+    if (seen.has(grid.id)) {
+      problems.push(
+        problem('duplicate_grid', `grid ${grid.code} appears more than once in the change set`, [grid.id]),
+      );
+      continue;
+    }
+    seen.add(grid.id);
+    if (change.op === 'rename') {
+      if (change.code === undefined && change.name === undefined)
+        problems.push(
+          problem('empty_rename', `grid ${grid.code}: a rename needs a new code or name`, [grid.id]),
+        );
+    } else if (change.op === 'retire') retired.push(grid.id);
     else
       proposed.push({
         key: `grid:${grid.id}`,
@@ -125,7 +143,7 @@ function proposals(
     ...proposed.filter((p) => p.kind === 'territorial').map((p) => p.village),
     ...retired.map((id) => existing.get(id)?.village_code).filter((v) => v),
   ]);
-  if (villages.size > 1)
+  if (villages.size > 1 && set.kind !== 'import')
     problems.push(problem('mixed_villages', 'one change set edits the grids of one village at a time', []));
   return { proposed, retired, problems };
 }
@@ -145,14 +163,43 @@ export async function validateChangeSet(
   const { proposed, retired, problems } = proposals(set, existing);
   if (problems.length) return { problems, existing, proposed, retired };
 
-  const codes = set.changes.flatMap((c) => (c.op === 'create' ? [c.code] : []));
-  if (codes.length) {
-    const taken = await db.query<{ code: string }>('SELECT code FROM grids WHERE code = ANY($1::text[])', [
-      codes,
-    ]);
-    for (const row of taken.rows)
-      problems.push(problem('code_taken', `grid code ${row.code} is already used`, []));
+  // Codes are unique over every grid ever made (retired ones keep theirs for the history).
+  const claims = set.changes.flatMap((c) =>
+    c.op === 'create'
+      ? [{ code: c.code, gridId: 0 }]
+      : c.op === 'rename' && c.code
+        ? [{ code: c.code, gridId: c.gridId }]
+        : [],
+  );
+  if (claims.length) {
+    const byCode = new Map<string, number>();
+    for (const c of claims) byCode.set(c.code, (byCode.get(c.code) ?? 0) + 1);
+    for (const [code, n] of byCode)
+      if (n > 1)
+        problems.push(
+          problem('code_taken', `grid code ${code} is given ${n} times`, [], null, null, [`new:${code}`]),
+        );
+    const taken = await db.query<{ code: string; id: number }>(
+      'SELECT code, id FROM grids WHERE code = ANY($1::text[])',
+      [[...byCode.keys()]],
+    );
+    for (const row of taken.rows) {
+      const claim = claims.find((c) => c.code === row.code)!;
+      if (claim.gridId !== row.id)
+        problems.push(
+          problem(
+            'code_taken',
+            `grid code ${row.code} is already used`,
+            claim.gridId ? [claim.gridId] : [],
+            null,
+            null,
+            claim.gridId ? [] : [`new:${row.code}`],
+          ),
+        );
+    }
   }
+  if (problems.length || (proposed.length === 0 && retired.length === 0))
+    return { problems, existing, proposed, retired };
 
   // Editors work on outlines served at 7 decimals (~1 cm) and planners' vertices land near, not on,
   // the neighbours': snap every proposed vertex within ~10 cm to the stored vertices and edges of the
@@ -201,10 +248,13 @@ export async function validateChangeSet(
   );
   for (const row of shape.rows) {
     const ids = row.grid_id === null ? [] : [row.grid_id];
-    if (!row.valid) problems.push(problem('invalid_geometry', `${row.key}: ${row.reason}`, ids));
+    if (!row.valid)
+      problems.push(problem('invalid_geometry', `${row.key}: ${row.reason}`, ids, null, null, [row.key]));
     else if (row.area! < minGridAreaM2 || (4 * Math.PI * row.area!) / row.perimeter! ** 2 < minCompactness) {
       problems.push(
-        problem('sliver', `${row.key}: a sliver (${Math.round(row.area!)} m²)`, ids, null, row.area),
+        problem('sliver', `${row.key}: a sliver (${Math.round(row.area!)} m²)`, ids, null, row.area, [
+          row.key,
+        ]),
       );
     }
   }
@@ -259,7 +309,18 @@ export async function validateChangeSet(
     outside_county: (r) => `${r.a} reaches ${Math.round(r.area)} m² outside the county`,
   };
   for (const row of topology.rows)
-    problems.push(problem(row.code, messages[row.code]!(row), row.ids, row.geometry, row.area));
+    problems.push(
+      problem(
+        row.code,
+        messages[row.code]!(row),
+        row.ids,
+        row.geometry,
+        row.area,
+        row.code === 'gap'
+          ? [`village:${row.a}`]
+          : [row.a, ...(row.b && row.code === 'overlap' ? [row.b] : [])],
+      ),
+    );
   return { problems, existing, proposed, retired };
 }
 
@@ -315,11 +376,13 @@ async function describeImpact(
     name: names.get(id)?.name ?? String(id),
   });
   const moves = plan.summary.map((m) => ({ ...m, from: ref(m.from), to: ref(m.to) }));
-  const totals = { addresses: 0, occupants: 0, checkpoints: 0, isolationSites: 0 };
+  const totals = { addresses: 0, occupants: 0, residents: 0, arrivals: 0, checkpoints: 0, isolationSites: 0 };
   const delta = new Map<number, number>();
   for (const m of plan.summary) {
     totals.addresses += m.addresses;
     totals.occupants += m.occupants;
+    totals.residents += m.residents;
+    totals.arrivals += m.arrivals;
     totals.checkpoints += m.checkpoints;
     totals.isolationSites += m.isolationSites;
     delta.set(m.from, (delta.get(m.from) ?? 0) - m.occupants);
@@ -353,6 +416,15 @@ export async function previewChangeSet(
   const { problems, proposed, retired } = await validateChangeSet(db, set);
   const t1 = performance.now();
   if (problems.length) return problems;
+  if (proposed.length === 0 && retired.length === 0) {
+    // Only codes and names change: nobody moves.
+    const impact = await describeImpact(
+      db,
+      { revision: 0, moves: [], summary: [], unassigned: [] },
+      new Map(),
+    );
+    return { valid: true, ...impact, validationMs: Math.round(t1 - t0), previewMs: 0 };
+  }
   const { grids, names } = await readGridInputs(db);
   let nextId = Math.max(0, ...grids.map((g) => g.id)) + 1;
   const newIds = new Map(proposed.filter((p) => p.gridId === null).map((p) => [p.key, nextId++]));
@@ -436,6 +508,17 @@ export async function commitChangeSet(
         'UPDATE grids SET retired_at = now(), revision = revision + 1, updated_at = now() WHERE id = $1',
         [change.gridId],
       );
+      // Nobody looks after a deleted sector grid any more (territorial grids keep their workers' rows).
+      await client.query(
+        `DELETE FROM grid_worker_assignments a USING grids g WHERE g.id = a.grid_id AND g.id = $1 AND g.kind = 'sector'`,
+        [change.gridId],
+      );
+    } else if (change.op === 'rename') {
+      await client.query(
+        `UPDATE grids SET code = coalesce($2, code), name = coalesce($3, name), revision = revision + 1, updated_at = now()
+         WHERE id = $1`,
+        [change.gridId, change.code ?? null, change.name ?? null],
+      );
     }
   }
   const touched = [...existing.keys(), ...newIds.values()];
@@ -444,9 +527,9 @@ export async function commitChangeSet(
     [touched],
   );
   const revisions = await client.query<{ grid_id: number; revision: number }>(
-    `INSERT INTO grid_revisions (grid_id, revision, kind, name, geom, author_user_id, reason)
+    `INSERT INTO grid_revisions (grid_id, revision, kind, code, name, geom, author_user_id, reason)
      SELECT id, revision, CASE WHEN retired_at IS NOT NULL THEN 'retire' WHEN id = ANY($4::int[]) THEN 'create' ELSE $2 END,
-            name, CASE WHEN retired_at IS NULL THEN geom END, $3, $5
+            code, name, CASE WHEN retired_at IS NULL THEN geom END, $3, $5
      FROM grids WHERE id = ANY($1::int[]) RETURNING grid_id, revision`,
     [touched, set.kind, actorUserId, [...newIds.values()], set.reason],
   );

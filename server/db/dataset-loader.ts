@@ -112,8 +112,8 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset, options: Load
     );
 
     await client.query(
-      `INSERT INTO grid_revisions (grid_id, revision, kind, name, geom, reason, valid_from)
-       SELECT id, revision, 'initial', name, geom, 'initial boundary (reference dataset)', '2020-01-01T00:00:00+08:00' FROM grids`,
+      `INSERT INTO grid_revisions (grid_id, revision, kind, code, name, geom, reason, valid_from)
+       SELECT id, revision, 'initial', code, name, geom, 'initial boundary (reference dataset)', '2020-01-01T00:00:00+08:00' FROM grids`,
     );
 
     const workerIds = await insertCoded('grid_workers', dataset.gridWorkers, [

@@ -94,7 +94,7 @@ export async function gridIdsInScope(pool: pg.Pool | pg.ClientBase, scope: Scope
 export async function listGridFeaturesAsOf(pool: pg.Pool, asOf: string): Promise<GridFeatureCollection> {
   const { rows } = await pool.query<{ feature: GridFeatureCollection['features'][number] }>(
     `SELECT json_build_object('type', 'Feature', 'id', g.id, 'geometry', ${areaGeoJsonSql('r.geom')},
-       'properties', (${gridPropertiesSql('g')})::jsonb || jsonb_build_object('revision', r.revision, 'name', r.name)) AS feature
+       'properties', (${gridPropertiesSql('g')})::jsonb || jsonb_build_object('revision', r.revision, 'name', r.name, 'code', coalesce(r.code, g.code))) AS feature
      FROM grid_revisions r JOIN grids g ON g.id = r.grid_id
      WHERE r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1) AND r.geom IS NOT NULL
      ORDER BY g.kind DESC, g.code`,

@@ -69,7 +69,13 @@ export async function computeReassignment(
   const occupantAddresses = new Map(
     followers.rows.map((r) => [r.id, { addressId: r.address_id, gridId: r.grid_id }]),
   );
-  return diffAssignments(index.revision, located, occupantAddresses);
+  // Only the arrivals' ids: the preview splits moving people into residents and arrivals.
+  const movingOccupants = [...(located.occupant?.ids ?? []), ...followers.rows.map((r) => r.id)];
+  const arrivals = await client.query<{ id: number }>(
+    `SELECT id::int AS id FROM occupants WHERE id = ANY($1::bigint[]) AND kind = 'arrival'`,
+    [movingOccupants],
+  );
+  return diffAssignments(index.revision, located, occupantAddresses, new Set(arrivals.rows.map((r) => r.id)));
 }
 
 /** Applies every move; run inside a transaction. A move whose row changed grid since the plan was made

@@ -15,6 +15,9 @@ export interface MoveSummary {
   to: number;
   addresses: number;
   occupants: number;
+  /** Of the occupants: residents and arrivals (returning people). */
+  residents: number;
+  arrivals: number;
   checkpoints: number;
   isolationSites: number;
 }
@@ -36,7 +39,7 @@ export interface Located {
   newGridIds: Int32Array;
 }
 
-const summaryKey: Record<MovableKind, keyof Omit<MoveSummary, 'from' | 'to'>> = {
+const summaryKey: Record<MovableKind, keyof Omit<MoveSummary, 'from' | 'to' | 'residents' | 'arrivals'>> = {
   address: 'addresses',
   occupant: 'occupants',
   checkpoint: 'checkpoints',
@@ -48,6 +51,8 @@ export function diffAssignments(
   located: Partial<Record<MovableKind, Located>>,
   /** Occupants registered at an address follow it: occupant id → address id. */
   occupantAddresses: ReadonlyMap<number, { addressId: number; gridId: number }> = new Map(),
+  /** Which occupants are arrivals (the rest are residents). */
+  arrivalIds: ReadonlySet<number> = new Set(),
 ): ReassignmentPlan {
   const moves: Move[] = [];
   const unassigned: ReassignmentPlan['unassigned'] = [];
@@ -75,10 +80,20 @@ export function diffAssignments(
     const key = `${move.from}>${move.to}`;
     let row = byPair.get(key);
     if (!row) {
-      row = { from: move.from, to: move.to, addresses: 0, occupants: 0, checkpoints: 0, isolationSites: 0 };
+      row = {
+        from: move.from,
+        to: move.to,
+        addresses: 0,
+        occupants: 0,
+        residents: 0,
+        arrivals: 0,
+        checkpoints: 0,
+        isolationSites: 0,
+      };
       byPair.set(key, row);
     }
     row[summaryKey[move.kind]]++;
+    if (move.kind === 'occupant') row[arrivalIds.has(move.id) ? 'arrivals' : 'residents']++;
   }
   const summary = [...byPair.values()].sort(
     (a, b) => b.occupants + b.addresses - (a.occupants + a.addresses) || a.from - b.from || a.to - b.to,

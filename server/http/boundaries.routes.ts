@@ -6,12 +6,15 @@ import {
   BoundaryChangeSet,
   BoundaryCommit,
   BoundaryCommitResult,
+  BoundaryImport,
+  BoundaryImportPreview,
   BoundaryPreview,
   GridRevisionList,
 } from '../../shared/boundaries.ts';
 import { GridFeatureCollection, GridIdParams } from '../../shared/grids.ts';
 import { readGridInputs, readGridSetRevision } from '../db/assigner.repo.ts';
 import { commitChangeSet, previewChangeSet } from '../db/boundaries.repo.ts';
+import { planImport } from '../db/boundary-import.repo.ts';
 import { withTransaction } from '../db/database.ts';
 import { listGridFeaturesAsOf } from '../db/grids.repo.ts';
 import type { AppDeps } from '../app.ts';
@@ -41,6 +44,22 @@ export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
       }
       return result;
     },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/api/boundaries/import/preview',
+      summary:
+        'Check a GeoJSON boundary set feature by feature and together (the same validation as edits); answer the ' +
+        'rejected features with reasons, the unchanged ones, and the change set of the rest with its impact ' +
+        '(commit it through /api/boundaries/commit)',
+      tag: 'boundaries',
+      roles: planners,
+      body: BoundaryImport,
+      response: BoundaryImportPreview,
+    },
+    async ({ body }) => planImport(deps.pool, body.features),
   );
 
   api.add(
@@ -93,10 +112,11 @@ export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
     },
     async ({ params }) => {
       const { rows } = await deps.pool.query<z.infer<typeof GridRevisionList>['revisions'][number]>(
-        `SELECT r.revision, r.kind, r.name, u.display_name AS author, r.reason,
+        `SELECT r.revision, r.kind, coalesce(r.code, g.code) AS code, r.name, u.display_name AS author, r.reason,
                 to_json(r.valid_from)#>>'{}' AS "validFrom", to_json(r.valid_to)#>>'{}' AS "validTo",
                 CASE WHEN r.geom IS NULL THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(r.geom), 7)::json END AS geometry
-         FROM grid_revisions r LEFT JOIN users u ON u.id = r.author_user_id WHERE r.grid_id = $1 ORDER BY r.revision DESC`,
+         FROM grid_revisions r JOIN grids g ON g.id = r.grid_id LEFT JOIN users u ON u.id = r.author_user_id
+         WHERE r.grid_id = $1 ORDER BY r.revision DESC`,
         [params.id],
       );
       if (rows.length === 0) throw notFound(`grid ${params.id}`);

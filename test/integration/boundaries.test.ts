@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api-error.ts';
 import {
   BoundaryCommitResult,
+  BoundaryImportPreview,
   BoundaryPreview,
   GridRevisionList,
   type BoundaryProblem,
 } from '../../shared/boundaries.ts';
 import { AssignResponse } from '../../shared/arrivals.ts';
-import { GridFeatureCollection } from '../../shared/grids.ts';
+import { GridDetail, GridFeatureCollection } from '../../shared/grids.ts';
 import type { AreaGeometry } from '../../shared/geojson.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
 import { startTestServer, type TestClient, type TestServer } from '../support/test-server.ts';
@@ -141,6 +142,9 @@ describe('boundary change sets', () => {
     const previewed = BoundaryPreview.parse(preview.body);
     expect(previewed.totals.addresses).toBeGreaterThanOrEqual(2);
     expect(previewed.moves.every((m) => m.from.id === grid.id)).toBe(true);
+    // People moving are split into residents and arrivals, per grid pair and in total, as the database has them.
+    expect(previewed.totals.residents + previewed.totals.arrivals).toBe(previewed.totals.occupants);
+    for (const m of previewed.moves) expect(m.residents + m.arrivals).toBe(m.occupants);
 
     const watcher = new StatusClient(server.baseUrl, (await server.as('commander')).cookie);
     await watcher.ready();
@@ -152,6 +156,15 @@ describe('boundary change sets', () => {
       previewed.moves.map((m) => [m.from.id, m.addresses, m.occupants]),
     );
     const newId = committed.moves[0]!.to.id;
+    const people = await db.pool.query<{ residents: number; arrivals: number }>(
+      `SELECT count(*) FILTER (WHERE kind = 'resident')::int AS residents, count(*) FILTER (WHERE kind = 'arrival')::int AS arrivals
+       FROM occupants WHERE grid_id = $1`,
+      [newId],
+    );
+    expect(people.rows[0]).toEqual({
+      residents: previewed.totals.residents,
+      arrivals: previewed.totals.arrivals,
+    });
     const moved = await db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM addresses WHERE grid_id = $1',
       [newId],
@@ -234,6 +247,329 @@ describe('boundary change sets', () => {
     expect((await (await server.as('dispatcher')).post('/api/boundaries/preview', split())).status).toBe(403);
     expect(
       (await (await server.as('screen')).post('/api/boundaries/commit', { ...split(), reason: 'x' })).status,
+    ).toBe(403);
+  });
+});
+
+describe('sector grids: draw and delete', () => {
+  let square: AreaGeometry;
+  let sectorId: number;
+  const code = 'S-TEST-MKT-1';
+
+  beforeAll(async () => {
+    // A ~300 m square around the split grid's centroid: it overlaps territorial grids, as sector grids do.
+    const { rows } = await db.pool.query<{ square: AreaGeometry }>(
+      `SELECT ST_AsGeoJSON(ST_Expand(ST_Centroid(geom), 0.0015), 15)::json AS square FROM grids WHERE id = $1`,
+      [grid.id],
+    );
+    square = rows[0]!.square;
+  });
+
+  const create = (geometry: AreaGeometry, extra: object = { sectorKind: 'market' }) => ({
+    changes: [{ op: 'create', code, name: '测试农贸市场', geometry, ...extra }],
+    baseRevisions: {},
+    kind: 'create',
+  });
+
+  it('refuses a sector grid outside the county, without a sector kind, or with a taken code', async () => {
+    const faraway: AreaGeometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [100, 10],
+          [100.01, 10],
+          [100.01, 10.01],
+          [100, 10.01],
+          [100, 10],
+        ],
+      ],
+    };
+    const cases: [unknown, string][] = [
+      [create(faraway), 'outside_county'],
+      [create(square, {}), 'unknown_grid'],
+      [{ ...create(square), changes: [{ ...create(square).changes[0], code: grid.code }] }, 'code_taken'],
+    ];
+    for (const [body, code] of cases) {
+      const res = await planner.post('/api/boundaries/commit', { ...(body as object), reason: 'test' });
+      expect(res.status).toBe(422);
+      expect(problemsOf(res.body).map((p) => p.code)).toContain(code);
+    }
+    expect((await db.pool.query(`SELECT 1 FROM grids WHERE code = $1`, [code])).rowCount).toBe(0);
+  });
+
+  it('previews and commits a new sector grid: nobody changes territorial grid, consoles hear of it', async () => {
+    const preview = await planner.post('/api/boundaries/preview', create(square));
+    expect(preview.status).toBe(200);
+    expect(BoundaryPreview.parse(preview.body).totals.addresses).toBe(0);
+
+    const watcher = new StatusClient(server.baseUrl, (await server.as('commander')).cookie);
+    await watcher.ready();
+    const res = await planner.post('/api/boundaries/commit', {
+      ...create(square),
+      reason: '新设农贸市场网格',
+    });
+    expect(res.status).toBe(200);
+    const committed = BoundaryCommitResult.parse(res.body);
+    expect(committed.totals.addresses).toBe(0);
+    sectorId = committed.revisions[0]!.gridId;
+
+    const feature = GridDetail.parse((await planner.get(`/api/grids/${sectorId}`)).body);
+    expect(feature.grid).toMatchObject({ code, kind: 'sector', name: '测试农贸市场' });
+    const history = GridRevisionList.parse((await planner.get(`/api/grids/${sectorId}/revisions`)).body);
+    expect(history.revisions.map((r) => [r.revision, r.kind])).toEqual([[1, 'create']]);
+    await watcher.waitFor(
+      () =>
+        [...watcher.events.values()].some((e) => e.type === 'grid:boundary-changed' && e.gridId === sectorId),
+      5000,
+    );
+    watcher.close();
+
+    // The point-in-grid service knows it at once.
+    const centre = await db.pool.query<{ lon: number; lat: number }>(
+      'SELECT ST_X(ST_Centroid(geom)) AS lon, ST_Y(ST_Centroid(geom)) AS lat FROM grids WHERE id = $1',
+      [sectorId],
+    );
+    const assigned = AssignResponse.parse(
+      (await planner.post('/api/assign', { items: [{ point: [centre.rows[0]!.lon, centre.rows[0]!.lat] }] }))
+        .body,
+    );
+    expect(assigned.results[0]!.sectorGrids.map((g) => g.id)).toContain(sectorId);
+  });
+
+  it('deletes the sector grid: retired with a revision, gone from the map, kept in the history', async () => {
+    const stale = await planner.post('/api/boundaries/commit', {
+      changes: [{ op: 'retire', gridId: sectorId }],
+      baseRevisions: { [String(sectorId)]: 7 },
+      kind: 'retire',
+      reason: 'x',
+    });
+    expect(stale.status).toBe(409);
+    const res = await planner.post('/api/boundaries/commit', {
+      changes: [{ op: 'retire', gridId: sectorId }],
+      baseRevisions: { [String(sectorId)]: 1 },
+      kind: 'retire',
+      reason: '市场已关闭',
+    });
+    expect(res.status).toBe(200);
+    const now = GridFeatureCollection.parse((await planner.get('/api/grids?kind=sector')).body);
+    expect(now.features.some((f) => f.properties.id === sectorId)).toBe(false);
+    const history = GridRevisionList.parse((await planner.get(`/api/grids/${sectorId}/revisions`)).body);
+    expect(history.revisions.map((r) => [r.revision, r.kind, r.geometry === null])).toEqual([
+      [2, 'retire', true],
+      [1, 'create', false],
+    ]);
+    // Deleting twice is refused with a reason, not a 500.
+    const again = await planner.post('/api/boundaries/commit', {
+      changes: [{ op: 'retire', gridId: sectorId }],
+      baseRevisions: { [String(sectorId)]: 2 },
+      kind: 'retire',
+      reason: 'again',
+    });
+    expect(again.status).toBe(422);
+    expect(problemsOf(again.body).map((p) => p.code)).toEqual(['unknown_grid']);
+  });
+});
+
+describe('rename and recode', () => {
+  let target: { id: number; code: string; name: string; revision: number };
+  const rename = (changes: object[], base?: number) => ({
+    changes,
+    baseRevisions: { [String(target.id)]: base ?? target.revision },
+    kind: 'rename',
+    reason: '村社更名',
+  });
+
+  beforeAll(async () => {
+    const { rows } = await db.pool.query<typeof target>(
+      `SELECT id, code, name, revision FROM grids WHERE kind = 'territorial' AND retired_at IS NULL AND id <> $1
+       ORDER BY id LIMIT 1`,
+      [grid.id],
+    );
+    target = rows[0]!;
+  });
+
+  it('refuses a taken code, an empty rename and a malformed code, and writes nothing', async () => {
+    const other = await db.pool.query<{ code: string }>('SELECT code FROM grids WHERE id <> $1 LIMIT 1', [
+      target.id,
+    ]);
+    const taken = await planner.post(
+      '/api/boundaries/commit',
+      rename([{ op: 'rename', gridId: target.id, code: other.rows[0]!.code }]),
+    );
+    expect(taken.status).toBe(422);
+    expect(problemsOf(taken.body).map((p) => p.code)).toEqual(['code_taken']);
+    const empty = await planner.post('/api/boundaries/commit', rename([{ op: 'rename', gridId: target.id }]));
+    expect(empty.status).toBe(422);
+    expect(problemsOf(empty.body).map((p) => p.code)).toEqual(['empty_rename']);
+    const malformed = await planner.post(
+      '/api/boundaries/commit',
+      rename([{ op: 'rename', gridId: target.id, code: '网格 1' }]),
+    );
+    expect(malformed.status).toBe(400);
+    const after = await db.pool.query('SELECT code, name, revision FROM grids WHERE id = $1', [target.id]);
+    expect(after.rows[0]).toEqual({ code: target.code, name: target.name, revision: target.revision });
+  });
+
+  it('renames and recodes a grid with a revision and an event; history and "as of" keep the old code', async () => {
+    const watcher = new StatusClient(server.baseUrl, (await server.as('commander')).cookie);
+    await watcher.ready();
+    const before = new Date().toISOString();
+    const preview = await planner.post(
+      '/api/boundaries/preview',
+      rename([{ op: 'rename', gridId: target.id, code: `${target.code}-R`, name: '更名网格' }]),
+    );
+    expect(preview.status).toBe(200);
+    expect(BoundaryPreview.parse(preview.body).moves).toEqual([]);
+    const res = await planner.post(
+      '/api/boundaries/commit',
+      rename([{ op: 'rename', gridId: target.id, code: `${target.code}-R`, name: '更名网格' }]),
+    );
+    expect(res.status).toBe(200);
+    expect(BoundaryCommitResult.parse(res.body).revisions).toEqual([
+      { gridId: target.id, revision: target.revision + 1 },
+    ]);
+    const feature = GridDetail.parse((await planner.get(`/api/grids/${target.id}`)).body);
+    expect(feature.grid).toMatchObject({ code: `${target.code}-R`, name: '更名网格' });
+    const history = GridRevisionList.parse((await planner.get(`/api/grids/${target.id}/revisions`)).body);
+    expect(history.revisions.map((r) => [r.kind, r.code, r.name])).toEqual([
+      ['rename', `${target.code}-R`, '更名网格'],
+      ['initial', target.code, target.name],
+    ]);
+    const then = GridFeatureCollection.parse(
+      (await planner.get(`/api/grids?asOf=${encodeURIComponent(before)}`)).body,
+    );
+    expect(then.features.find((f) => f.properties.id === target.id)!.properties.code).toBe(target.code);
+    await watcher.waitFor(
+      () =>
+        [...watcher.events.values()].some(
+          (e) => e.type === 'grid:boundary-changed' && e.gridId === target.id,
+        ),
+      5000,
+    );
+    watcher.close();
+    // A stale editor is refused.
+    const stale = await planner.post(
+      '/api/boundaries/commit',
+      rename([{ op: 'rename', gridId: target.id, name: '又一个名字' }]),
+    );
+    expect(stale.status).toBe(409);
+  });
+});
+
+describe('import a boundary set as GeoJSON', () => {
+  it('round-trips the export: every feature unchanged, nothing to commit', async () => {
+    const exported = GridFeatureCollection.parse((await planner.get('/api/boundaries/export')).body);
+    const res = await planner.post('/api/boundaries/import/preview', exported);
+    expect(res.status).toBe(200);
+    const report = BoundaryImportPreview.parse(res.body);
+    expect(report.rejected).toEqual([]);
+    expect(report.unchanged).toHaveLength(exported.features.length);
+    expect(report.changeSet).toBeNull();
+    console.log(`import preview of ${exported.features.length} unchanged features: ${report.importMs} ms`);
+  });
+
+  it('rejects bad features with reasons, previews the rest like an edit and commits it in one transaction', async () => {
+    const exported = GridFeatureCollection.parse((await planner.get('/api/boundaries/export')).body);
+    const own = exported.features.find((f) => f.properties.id === grid.id)!;
+    // Another territorial grid, in another village: grown into its neighbours.
+    const other = exported.features.find(
+      (f) => f.properties.kind === 'territorial' && f.properties.villageCode !== grid.village_code,
+    )!;
+    const third = exported.features.find(
+      (f) =>
+        f.properties.kind === 'territorial' &&
+        f.properties.villageCode !== grid.village_code &&
+        f.properties.villageCode !== other.properties.villageCode,
+    )!;
+    const { rows } = await db.pool.query<{ grown: AreaGeometry }>(
+      'SELECT ST_AsGeoJSON(ST_Buffer(geom, 0.002), 15)::json AS grown FROM grids WHERE id = $1',
+      [other.properties.id],
+    );
+    const newCode = `${grid.code.slice(0, 12)}-91`;
+    const bowtie: AreaGeometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [121, 29],
+          [121.01, 29.01],
+          [121.01, 29],
+          [121, 29.01],
+          [121, 29],
+        ],
+      ],
+    };
+    const file = {
+      type: 'FeatureCollection',
+      features: [
+        { ...own, geometry: halves[0] },
+        {
+          type: 'Feature',
+          geometry: halves[1],
+          properties: { code: newCode, name: '导入新网格', villageCode: grid.village_code },
+        },
+        exported.features.find(
+          (f) =>
+            ![grid.id, other.properties.id, third.properties.id].includes(f.properties.id) &&
+            f.properties.kind === 'territorial',
+        ),
+        { type: 'Feature', geometry: halves[1], properties: { name: '无编码' } },
+        { type: 'Feature', geometry: halves[1], properties: { code: 'NO-SUCH-GRID', name: '未知' } },
+        { ...other, geometry: rows[0]!.grown },
+        { ...third, geometry: bowtie },
+      ],
+    };
+    const res = await planner.post('/api/boundaries/import/preview', file);
+    expect(res.status).toBe(200);
+    const report = BoundaryImportPreview.parse(res.body);
+    console.log(`import preview of ${file.features.length} features: ${report.importMs} ms`);
+    expect(report.accepted).toEqual([
+      { index: 0, code: grid.code, op: 'update' },
+      { index: 1, code: newCode, op: 'create' },
+    ]);
+    expect(report.unchanged.map((u) => u.index)).toEqual([2]);
+    const reasons = new Map(report.rejected.map((r) => [r.index, r.reasons.map((x) => x.code)]));
+    expect([...reasons.keys()]).toEqual([3, 4, 5, 6]);
+    expect(reasons.get(3)).toEqual(['invalid_feature']);
+    expect(reasons.get(4)).toEqual(['unknown_grid']);
+    expect(reasons.get(5)).toEqual(expect.arrayContaining(['overlap', 'outside_parent']));
+    expect(reasons.get(6)).toEqual(['invalid_geometry']);
+
+    // The impact is the one an edit doing the same gets.
+    const direct = BoundaryPreview.parse(
+      (await planner.post('/api/boundaries/preview', report.changeSet!)).body,
+    );
+    expect(report.preview!.totals).toEqual(direct.totals);
+    expect(report.preview!.totals.addresses).toBeGreaterThanOrEqual(2);
+
+    const committed = await planner.post('/api/boundaries/commit', {
+      ...report.changeSet!,
+      reason: '导入边界',
+    });
+    expect(committed.status).toBe(200);
+    expect(BoundaryCommitResult.parse(committed.body).totals).toEqual(report.preview!.totals);
+    const history = GridRevisionList.parse((await planner.get(`/api/grids/${grid.id}/revisions`)).body);
+    expect(history.revisions[0]).toMatchObject({ kind: 'import', reason: '导入边界' });
+    // Rejected features wrote nothing.
+    for (const f of [other, third]) {
+      const now = await db.pool.query<{ revision: number }>('SELECT revision FROM grids WHERE id = $1', [
+        f.properties.id,
+      ]);
+      expect(now.rows[0]!.revision).toBe(f.properties.revision);
+    }
+  });
+
+  it('refuses what is not a FeatureCollection with 400', async () => {
+    expect((await planner.post('/api/boundaries/import/preview', { type: 'Feature' })).status).toBe(400);
+    expect(
+      (await planner.post('/api/boundaries/import/preview', { type: 'FeatureCollection', features: [] }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await (
+          await server.as('dispatcher')
+        ).post('/api/boundaries/import/preview', { type: 'FeatureCollection', features: [{}] })
+      ).status,
     ).toBe(403);
   });
 });

@@ -50,9 +50,17 @@ function mergedIndex(revision: number): GridIndex {
 
 const counts = async (gridId: number) =>
   (
-    await db.pool.query<{ addresses: number; occupants: number; checkpoints: number }>(
+    await db.pool.query<{
+      addresses: number;
+      occupants: number;
+      residents: number;
+      arrivals: number;
+      checkpoints: number;
+    }>(
       `SELECT (SELECT count(*) FROM addresses WHERE grid_id = $1)::int AS addresses,
               (SELECT count(*) FROM occupants WHERE grid_id = $1)::int AS occupants,
+              (SELECT count(*) FROM occupants WHERE grid_id = $1 AND kind = 'resident')::int AS residents,
+              (SELECT count(*) FROM occupants WHERE grid_id = $1 AND kind = 'arrival')::int AS arrivals,
               (SELECT count(*) FROM checkpoints WHERE grid_id = $1)::int AS checkpoints`,
       [gridId],
     )
@@ -84,7 +92,13 @@ describe('reassignment', () => {
     expect(await counts(absorbed)).toEqual(before.absorbed);
 
     await withTransaction(db.pool, (client) => applyReassignment(client, plan));
-    expect(await counts(absorbed)).toEqual({ addresses: 0, occupants: 0, checkpoints: 0 });
+    expect(await counts(absorbed)).toEqual({
+      addresses: 0,
+      occupants: 0,
+      residents: 0,
+      arrivals: 0,
+      checkpoints: 0,
+    });
     const after = await counts(absorber);
     expect(after.addresses).toBe(before.absorber.addresses + before.absorbed.addresses);
     expect(after.occupants).toBe(before.absorber.occupants + before.absorbed.occupants);
