@@ -73,21 +73,30 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. A connection that
+ *  reports a protocol error while checked out (seen on the embedded engine, see README) fails the
+ *  transaction and is discarded rather than crashing the process with an unhandled 'error' event. */
 export async function withTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
+    if (broken) throw broken;
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (!broken) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
