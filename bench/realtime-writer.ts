@@ -8,6 +8,7 @@
 // drawn uniformly from the territorial grids with a seeded PRNG.
 import type pg from 'pg';
 import { createPool } from '../server/db/database.ts';
+import { seededRandom } from '../server/spatial/testing/synthetic-partition.ts';
 import { appendEvents, type NewEvent } from '../server/db/events.repo.ts';
 import { bumpGridStatus } from '../server/db/grid-status.repo.ts';
 import {
@@ -30,18 +31,6 @@ process.on('message', (message: ParentToChild) => {
   if (message.type === 'exit') process.exit(0);
 });
 
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function main(): Promise<void> {
   const pool = createPool({ connectionString: config.databaseUrl, max: config.connections }, config.schema);
   const gridIds = (
@@ -62,7 +51,7 @@ async function main(): Promise<void> {
     sendToParent({ type: 'ready' });
   });
 
-  const random = prng(config.seed);
+  const random = seededRandom(config.seed);
   const commitLatency = new Histogram();
   const durationMs = config.seconds * 1000;
   let issued = 0;
