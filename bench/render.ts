@@ -326,6 +326,31 @@ const perFrame = (list: FrameStats[]): number =>
     list.reduce((a, s) => a + s.frames, 0),
   );
 
+/** `rounds` idle and streaming windows, in alternating order so that drifting load falls on both. */
+async function alternateRounds(
+  idleWindow: () => Promise<FrameStats>,
+  streamWindow: () => Promise<FrameStats>,
+): Promise<Round[]> {
+  const list: Round[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let idle: FrameStats;
+    let streaming: FrameStats;
+    if (r % 2 === 0) {
+      idle = await idleWindow();
+      streaming = await streamWindow();
+    } else {
+      streaming = await streamWindow();
+      idle = await idleWindow();
+    }
+    list.push({ idle, streaming });
+    console.log(
+      `  round ${r + 1} (${r % 2 === 0 ? 'idle, then stream' : 'stream, then idle'}): forced repaint p50 ${f1(idle.p50)} ms (${idle.frames} frames), ` +
+        `streaming p50 ${f1(streaming.p50)} ms (${streaming.frames} frames) → ${(streaming.p50 / idle.p50).toFixed(2)}×`,
+    );
+  }
+  return list;
+}
+
 function judgeRounds(
   set: string,
   list: Round[],
@@ -484,23 +509,7 @@ async function tiantai(db: Db, server: ConsoleServer, page: Page): Promise<boole
     await sleep(settleMs);
     return frames;
   };
-  const list: Round[] = [];
-  for (let r = 0; r < rounds; r++) {
-    let idle: FrameStats;
-    let streaming: FrameStats;
-    if (r % 2 === 0) {
-      idle = await idleWindow();
-      streaming = await streamWindow();
-    } else {
-      streaming = await streamWindow();
-      idle = await idleWindow();
-    }
-    list.push({ idle, streaming });
-    console.log(
-      `  round ${r + 1} (${r % 2 === 0 ? 'idle, then stream' : 'stream, then idle'}): forced repaint p50 ${f1(idle.p50)} ms (${idle.frames} frames), ` +
-        `streaming p50 ${f1(streaming.p50)} ms (${streaming.frames} frames) → ${(streaming.p50 / idle.p50).toFixed(2)}×`,
-    );
-  }
+  const list = await alternateRounds(idleWindow, streamWindow);
   console.log(
     `  stream: writer committed ${streamTotals.committed} changes over ${f1(streamTotals.seconds)} s ` +
       `(${f1(streamTotals.committed / streamTotals.seconds)}/s${streamTotals.failed ? `, ${streamTotals.failed} transactions failed: ${firstError}` : ''}); ` +
@@ -580,7 +589,6 @@ async function province(page: Page): Promise<void> {
     `  time to first full render (addSource → map idle, incl. fetch + worker tiling; initial feature-state for all grids ${f1(render.stateMs)} ms): ${f1(render.ms)} ms`,
   );
   const ids = Array.from({ length: fc.features.length }, (_, i) => i);
-  const list: Round[] = [];
   let issued = 0;
   let measured = 0;
   const streamWindow = async (): Promise<FrameStats> => {
@@ -600,22 +608,7 @@ async function province(page: Page): Promise<void> {
     return s;
   };
   const idleWindow = (): Promise<FrameStats> => bench<FrameStats>(page, 'frames', provinceSeconds * 1000);
-  for (let r = 0; r < rounds; r++) {
-    let idle: FrameStats;
-    let streaming: FrameStats;
-    if (r % 2 === 0) {
-      idle = await idleWindow();
-      streaming = await streamWindow();
-    } else {
-      streaming = await streamWindow();
-      idle = await idleWindow();
-    }
-    list.push({ idle, streaming });
-    console.log(
-      `  round ${r + 1} (${r % 2 === 0 ? 'idle, then stream' : 'stream, then idle'}): forced repaint p50 ${f1(idle.p50)} ms (${idle.frames} frames), ` +
-        `streaming p50 ${f1(streaming.p50)} ms (${streaming.frames} frames) → ${(streaming.p50 / idle.p50).toFixed(2)}×`,
-    );
-  }
+  const list = await alternateRounds(idleWindow, streamWindow);
   console.log(
     `  stream: ${issued} setFeatureState writes during the measured windows (${f1(issued / measured)}/s)`,
   );
