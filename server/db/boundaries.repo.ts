@@ -11,6 +11,7 @@ import type { GridInput } from '../spatial/packed-grids.ts';
 import { readGridInputs } from './assigner.repo.ts';
 import { appendEvents } from './events.repo.ts';
 import { recomputeGridStatus } from './grid-status.repo.ts';
+import { querySimple } from './simple-query.ts';
 import { applyReassignment, computeReassignment, type ChangedArea } from './reassignment.repo.ts';
 import type { ReassignmentPlan } from '../domain/reassignment.ts';
 
@@ -261,7 +262,7 @@ export async function validateChangeSet(
   if (problems.length) return { problems, existing, proposed, retired };
 
   const changedIds = [...proposed.flatMap((p) => (p.gridId === null ? [] : [p.gridId])), ...retired];
-  const topology = await db.query<{
+  const topology = await querySimple<{
     code: BoundaryProblem['code'];
     a: string;
     b: string | null;
@@ -269,6 +270,7 @@ export async function validateChangeSet(
     area: number;
     geometry: unknown;
   }>(
+    db,
     `WITH p AS (${proposedSql}),
      village AS (SELECT DISTINCT v.code, v.geom FROM regions v WHERE v.code = ANY(SELECT village FROM p WHERE kind = 'territorial')
                  UNION SELECT v.code, v.geom FROM regions v JOIN grids g ON g.village_code = v.code WHERE g.id = ANY($6::int[])),
