@@ -15,8 +15,10 @@ export interface ServerConfig {
   databaseUrl: string;
   schema: string;
   mode: Mode;
-  /** Coalescing window of the product broadcaster in coalesced mode. */
+  /** Coalescing window of the product broadcaster in coalesced mode: shortest and longest (stretched
+   *  while a push's fan-out takes more than half of the window). */
   windowMs: number;
+  maxWindowMs: number;
   demoPassword: string;
 }
 

@@ -3,7 +3,7 @@
 // its process so the parent can read its CPU time and memory from /proc.
 //   coalesced      the product default: one `status:delta` (statuses + events) per room per window
 //   naive          the product server with its broadcaster stopped and NaiveBroadcaster (one emit per change)
-//   product-naive  the product broadcaster with {windowMs: 0, batchLimit: 1}: one push per event
+//   product-naive  the product broadcaster with {windowMs: 0, maxWindowMs: 0, batchLimit: 1}: one push per event
 import { startConsoleServer } from '../server/console-server.ts';
 import { loadConfig } from '../server/config.ts';
 import { loadAssigner } from '../server/db/assigner.repo.ts';
@@ -40,8 +40,8 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     broadcaster:
       config.mode === 'product-naive'
-        ? { windowMs: 0, batchLimit: 1 }
-        : { windowMs: config.windowMs, batchLimit: 5000 },
+        ? { windowMs: 0, maxWindowMs: 0, batchLimit: 1 }
+        : { windowMs: config.windowMs, maxWindowMs: config.maxWindowMs, batchLimit: 5000 },
     logError: (error) => errors.push(String(error)),
     log: (line) => {
       if (/failed|error/i.test(line)) console.error(`[server] ${line}`);

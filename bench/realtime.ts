@@ -1,10 +1,10 @@
 // npm run bench:realtime [-- --quick] [-- --modes coalesced,naive[,product-naive]] [-- --scenarios 1000x1000,...]
-//                        [-- --client-processes 4]
+//                        [-- --client-processes 4] [-- --window-ms 50] [-- --max-window-ms 100]
 //
 // The real-time pipeline end to end: a console server (its own process), N socket.io clients (spread
 // over several processes) subscribed to the county, and a writer process committing changes at R per
 // second through the product's repositories; for each scenario the product's coalescing broadcaster
-// (windowMs 50) and a naive baseline (one emit per change) are measured in the same run. Prints
+// (window 50 ms, stretched up to 100 ms while its fan-out takes more than half of it) and a naive baseline (one emit per change) are measured in the same run. Prints
 // delivered/expected, commit→receipt latency, server CPU and memory, and checks the issue's targets.
 //
 // Database: the PostgreSQL + PostGIS server at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
@@ -92,7 +92,13 @@ const settings = quick
       drainMs: 6000,
       budgetMs: 400_000,
     };
-const windowMs = 50;
+/** The product broadcaster's coalescing window in coalesced mode, shortest and longest (the product's
+ *  defaults; the contract allows ≤ 100 ms). */
+const windowMs = Number(option('window-ms') ?? 50);
+const maxWindowMs = Number(option('max-window-ms') ?? 100);
+if (!(windowMs > 0 && windowMs <= maxWindowMs && maxWindowMs <= 100))
+  throw new Error('--window-ms, --max-window-ms: 0 < window ≤ max window ≤ 100 (the real-time contract)');
+const windowText = windowMs === maxWindowMs ? `${windowMs} ms` : `${windowMs}–${maxWindowMs} ms`;
 /** Processes the clients are spread over (`--client-processes`): each is one event loop on a shared core. */
 const clientProcesses = Number(option('client-processes') ?? 4);
 if (!Number.isInteger(clientProcesses) || clientProcesses < 1)
@@ -258,6 +264,7 @@ async function runOne(pool: pg.Pool, schema: string, scenario: Scenario, mode: M
       schema,
       mode,
       windowMs,
+      maxWindowMs,
       demoPassword: benchDemoPassword,
     } satisfies ServerConfig);
     mine.push(server);
@@ -518,7 +525,9 @@ function printTargets(all: RunResult[]): boolean {
   const key = all.filter((r) => r.scenario.clients === 1000 && r.scenario.rate === 1000);
   const c = key.find((r) => r.mode === 'coalesced');
   const n = key.find((r) => r.mode === 'naive') ?? key.find((r) => r.mode !== 'coalesced');
-  console.log('\n=== Targets (issue 4) at 1,000 clients × 1,000 changes/s, coalesced (windowMs 50) ===');
+  console.log(
+    `\n=== Targets (issue 4) at 1,000 clients × 1,000 changes/s, coalesced (window ${windowText}) ===`,
+  );
   if (!c?.latency || !c.writer) {
     console.log('  MISS: no measurement (the run failed)');
     return false;
@@ -592,8 +601,8 @@ function printTargets(all: RunResult[]): boolean {
     `  load on the server: it wrote ${((entityBytes + statusBytes) / seconds / 1024 ** 2).toFixed(0)} MiB/s of ` +
       `pushes to its sockets (${int((entityBytes + statusBytes) / seconds / 1024 / c.scenario.clients)} KiB/s per ` +
       `client, ${pct(statusBytes / Math.max(1, entityBytes + statusBytes), 0)} of it status:delta); the ` +
-      `broadcaster ran ${ticks.toFixed(1)} ticks/s against 1000/${windowMs} = ${(1000 / windowMs).toFixed(0)} for a ` +
-      `${windowMs} ms window (each tick is due windowMs after the previous one started), server event-loop delay p99 ` +
+      `broadcaster ran ${ticks.toFixed(1)} ticks/s (a ${windowText} window: ${(1000 / maxWindowMs).toFixed(0)}–` +
+      `${(1000 / windowMs).toFixed(0)} ticks/s; each tick is due one window after the previous one started), server event-loop delay p99 ` +
       `${int(c.server?.eventLoop.p99 ?? NaN)} ms.`,
   );
   return valid && lines.every(([ok]) => ok);
@@ -685,10 +694,10 @@ async function main(): Promise<void> {
         `changes due it commits them in one transaction (column ch/tx; their counter bumps as one UPDATE)\n` +
         `latency = client receipt time − t (Date.now() just before the event INSERT + COMMIT); clients ` +
         `subscribe to the county room (${clientProcesses} processes, one websocket each)\n` +
-        `modes: coalesced = product broadcaster, windowMs ${windowMs}: one status:delta (statuses + entity ` +
+        `modes: coalesced = product broadcaster, window ${windowText} (stretched while a push's fan-out takes more than half of it): one status:delta (statuses + entity ` +
         `events) per room per window; naive = one status:delta emit per change carrying that event, no statuses ` +
         `(bench/realtime-naive.ts)` +
-        `${modes.includes('product-naive') ? '; product-naive = product broadcaster with windowMs 0, batchLimit 1' : ''}`,
+        `${modes.includes('product-naive') ? '; product-naive = product broadcaster with window 0, batchLimit 1' : ''}`,
     );
 
     for (const scenario of scenariosArg ?? settings.scenarios) {

@@ -21,8 +21,11 @@ export function statusPatch(before: RegionStatus | undefined, after: RegionStatu
 export function statusPatch(before: Status | undefined, after: Status): GridStatusPatch | RegionStatusPatch {
   if (!before) return after;
   const patch: Record<string, unknown> = 'gridId' in after ? { gridId: after.gridId } : { code: after.code };
-  for (const [key, value] of Object.entries(after)) {
-    if (!sameValue(value, (before as unknown as Record<string, unknown>)[key])) patch[key] = value;
+  const was = before as unknown as Record<string, unknown>;
+  const now = after as unknown as Record<string, unknown>;
+  // for…in: no [key, value] array per field (this runs for every changed grid and region per window).
+  for (const key in now) {
+    if (!sameValue(now[key], was[key])) patch[key] = now[key];
   }
   return patch as GridStatusPatch | RegionStatusPatch;
 }

@@ -43,13 +43,13 @@ export const zeroCounts = (): StatusCounts => ({
   tasksDone: 0,
 });
 
-const countKeys = Object.keys(zeroCounts()) as (keyof StatusCounts)[];
+export const countKeys = Object.keys(zeroCounts()) as (keyof StatusCounts)[];
 
 export function sameCounts(a: StatusCounts, b: StatusCounts): boolean {
   return countKeys.every((key) => a[key] === b[key]);
 }
 
-/** A region's status: its grids' counts summed; its risk is its worst grid's. */
+/** A region's status: its grids' counts summed; its risk is its worst grid's (`riskOfRegion`). */
 export function rollUp(code: string, grids: Iterable<GridStatus>): RegionStatus {
   const sum = zeroCounts();
   const gridsByRisk = { low: 0, medium: 0, high: 0 };
@@ -57,9 +57,12 @@ export function rollUp(code: string, grids: Iterable<GridStatus>): RegionStatus 
     for (const key of countKeys) sum[key] += grid[key];
     gridsByRisk[grid.risk]++;
   }
-  const risk: RiskLevel = gridsByRisk.high > 0 ? 'high' : gridsByRisk.medium > 0 ? 'medium' : 'low';
-  return { ...sum, code, risk, gridsByRisk };
+  return { ...sum, code, risk: riskOfRegion(gridsByRisk), gridsByRisk };
 }
+
+/** A region's risk is its worst grid's. */
+export const riskOfRegion = (gridsByRisk: RegionStatus['gridsByRisk']): RiskLevel =>
+  gridsByRisk.high > 0 ? 'high' : gridsByRisk.medium > 0 ? 'medium' : 'low';
 
 export function sameStatus<T extends StatusCounts & { risk: RiskLevel }>(a: T, b: T): boolean {
   return a.risk === b.risk && sameCounts(a, b);

@@ -17,8 +17,15 @@ import { countyRoom, regionRoom, roomsOfGrid } from './rooms.ts';
 import { StatusModel } from './status-model.ts';
 
 export interface BroadcasterOptions {
-  /** Coalescing window (≤ 100 ms per the real-time contract). */
+  /** Coalescing window: the shortest time from one tick to the next. */
   windowMs?: number;
+  /**
+   * The longest window (≤ 100 ms per the real-time contract). A tick whose fan-out (writing the pushes to
+   * every socket) took more than half of `windowMs` stretches the next window to twice that time, up to
+   * this: with many consoles or a busy machine the broadcaster sends fewer, larger pushes instead of
+   * spending all its time writing them (each push costs a socket write per console, whatever its size).
+   */
+  maxWindowMs?: number;
   /** How often the clock-driven figures are re-read. */
   clockRefreshMs?: number;
   batchLimit?: number;
@@ -60,6 +67,8 @@ export class Broadcaster {
   private stopped = true;
   private lastClockRefresh = 0;
   private tickStartedAt = 0;
+  /** How long the last tick's fan-out (the emits) took. */
+  private lastFanOutMs = 0;
   private pushAllNext = false;
   private wake: (() => void) | null = null;
   readonly stats = { ticks: 0, pushes: 0, events: 0 };
@@ -115,12 +124,19 @@ export class Broadcaster {
   }
 
   /** The next tick is due one window after this one started (not ended), so a slow tick does not
-   *  stretch the window: the time a change waits stays ≤ windowMs plus one tick's work. */
+   *  stretch the window beyond its length: the time a change waits stays ≤ the window plus one tick's
+   *  work. */
   private schedule(): void {
     if (this.stopped) return;
-    const windowMs = this.options.windowMs ?? 50;
-    const wait = Math.max(0, windowMs - (performance.now() - this.tickStartedAt));
+    const wait = Math.max(0, this.currentWindowMs() - (performance.now() - this.tickStartedAt));
     this.timer = setTimeout(() => void this.tick(), wait);
+  }
+
+  /** The window before the next tick: `windowMs`, stretched so that the fan-out takes at most half of it. */
+  currentWindowMs(): number {
+    const windowMs = this.options.windowMs ?? 50;
+    const maxWindowMs = Math.max(windowMs, this.options.maxWindowMs ?? 100);
+    return Math.min(maxWindowMs, Math.max(windowMs, 2 * this.lastFanOutMs));
   }
 
   private async tick(): Promise<void> {
@@ -148,7 +164,9 @@ export class Broadcaster {
         if (clockDue) this.lastClockRefresh = Date.now();
         const seq = events.length ? events[events.length - 1]!.seq : this.lastSeq;
         this.options.onPushing?.(seq);
+        const fanOutStarted = performance.now();
         this.push(seq, events, changes);
+        this.lastFanOutMs = performance.now() - fanOutStarted;
         this.lastSeq = seq;
         this.stats.ticks++;
         this.stats.events += events.length;

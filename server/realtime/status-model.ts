@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { GridStatus, GridStatusPatch, RegionStatus, RegionStatusPatch } from '../../shared/realtime.ts';
 import { statusPatch } from '../../shared/status-patch.ts';
 import { readGridStatuses } from '../db/grid-status.repo.ts';
-import { rollUp, sameStatus } from '../domain/risk-level.ts';
+import { countKeys, riskOfRegion, rollUp, sameStatus } from '../domain/risk-level.ts';
 import type { GridPlace } from './rooms.ts';
 
 type Queryable = pg.Pool | pg.ClientBase;
@@ -69,37 +69,66 @@ export class StatusModel {
     );
   }
 
+  /** Regions whose roll-up counts this grid (the same membership `rollUp` sums over). */
+  private regionsOfGrid(gridId: number): string[] {
+    const place = this.places.get(gridId);
+    return place ? regionsOfPlace(this.countyCode, place) : [];
+  }
+
   /** Re-reads these grids (all when omitted) and returns patches of the grids and regions whose status
-   *  changed. */
+   *  changed. Region roll-ups move by each changed grid's difference (a county roll-up is a sum over every
+   *  grid: re-summing it per window would cost more than the change); `rollUp` gives the same result. */
   async refresh(
     db: Queryable,
     gridIds?: readonly number[],
   ): Promise<{ grids: GridStatusPatch[]; regions: RegionStatusPatch[] }> {
     const fresh = await readGridStatuses(db, gridIds);
     const grids: GridStatusPatch[] = [];
-    const touchedRegions = new Set<string>();
+    /** Regions changed by this refresh: their status before it, and their running (new) status. */
+    const moved = new Map<string, { before: RegionStatus | undefined; after: RegionStatus }>();
     for (const status of fresh) {
       const before = this.grids.get(status.gridId);
       if (before && sameStatus(before, status)) continue;
       this.grids.set(status.gridId, status);
       grids.push(statusPatch(before, status));
-      for (const code of regionsOfPlace(this.countyCode, this.places.get(status.gridId)))
-        touchedRegions.add(code);
+      for (const code of this.regionsOfGrid(status.gridId)) {
+        let entry = moved.get(code);
+        if (!entry) {
+          const current = this.regions.get(code);
+          entry = { before: current, after: current ? copyRegion(current) : rollUp(code, []) };
+          moved.set(code, entry);
+        }
+        moveRollUp(entry.after, before, status);
+      }
     }
     const regions: RegionStatusPatch[] = [];
-    for (const code of touchedRegions) {
-      const status = this.rollUp(code);
-      const before = this.regions.get(code);
+    for (const [code, { before, after }] of moved) {
+      after.risk = riskOfRegion(after.gridsByRisk);
       if (
         before &&
-        sameStatus(before, status) &&
-        before.gridsByRisk.high === status.gridsByRisk.high &&
-        before.gridsByRisk.medium === status.gridsByRisk.medium
+        sameStatus(before, after) &&
+        before.gridsByRisk.high === after.gridsByRisk.high &&
+        before.gridsByRisk.medium === after.gridsByRisk.medium &&
+        before.gridsByRisk.low === after.gridsByRisk.low
       )
         continue;
-      this.regions.set(code, status);
-      regions.push(statusPatch(before, status));
+      this.regions.set(code, after);
+      regions.push(statusPatch(before, after));
     }
     return { grids, regions };
   }
+
+  /** The roll-up of one region summed afresh from its grids (tests compare it with the running one). */
+  recomputeRegion(code: string): RegionStatus {
+    return this.rollUp(code);
+  }
+}
+
+const copyRegion = (r: RegionStatus): RegionStatus => ({ ...r, gridsByRisk: { ...r.gridsByRisk } });
+
+/** Moves a region's sums from counting `before` (absent: not counted yet) to counting `after`. */
+function moveRollUp(region: RegionStatus, before: GridStatus | undefined, after: GridStatus): void {
+  for (const key of countKeys) region[key] += after[key] - (before ? before[key] : 0);
+  if (before) region.gridsByRisk[before.risk]--;
+  region.gridsByRisk[after.risk]++;
 }

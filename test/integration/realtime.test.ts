@@ -3,11 +3,12 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArrivalResponse } from '../../shared/arrivals.ts';
-import type { GridStatusPatch } from '../../shared/realtime.ts';
+import type { GridStatus, GridStatusPatch } from '../../shared/realtime.ts';
 import { withTransaction } from '../../server/db/database.ts';
 import { insertArrivals, type NewArrival } from '../../server/db/arrivals.repo.ts';
 import { readCounters, readGridStatuses, readRecomputedCounters } from '../../server/db/grid-status.repo.ts';
 import { rollUp } from '../../server/domain/risk-level.ts';
+import { readGridPlaces, regionsOfPlace } from '../../server/realtime/status-model.ts';
 import {
   answerTask,
   changeOccupant,
@@ -257,8 +258,20 @@ describe('catch-up', () => {
 
     const server_ = await readGridStatuses(db.pool);
     expect(server_.map((g) => client.grids.get(g.gridId))).toEqual(server_);
-    // Region roll-ups, kept up to date by patches alone, equal a roll-up of the server's grids.
-    expect(client.regions.get('331023')).toEqual(rollUp('331023', server_));
+    // Region roll-ups (county, townships, villages), kept up to date by patches alone, equal a roll-up
+    // of the server's grids.
+    const { countyCode, places } = await readGridPlaces(db.pool);
+    const members = new Map<string, GridStatus[]>();
+    for (const grid of server_) {
+      for (const code of regionsOfPlace(countyCode, places.get(grid.gridId))) {
+        if (!members.has(code)) members.set(code, []);
+        members.get(code)!.push(grid);
+      }
+    }
+    expect(members.size).toBeGreaterThan(100);
+    expect(new Map([...members].map(([code]) => [code, client.regions.get(code)]))).toEqual(
+      new Map([...members].map(([code, grids]) => [code, rollUp(code, grids)])),
+    );
     expect(client.patchesWithoutBase).toBe(0);
     const expected = (
       await db.pool.query<{ seq: number }>(
