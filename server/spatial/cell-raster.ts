@@ -35,6 +35,13 @@ export interface CellRasterOptions {
   maxCells?: number;
   /** Aim for this share of the raster's area in boundary cells, before the maxCells cap. Default 0.1. */
   boundaryFraction?: number;
+  /**
+   * Upper bound on the side of the second level: each boundary cell is split into k x k sub-cells, k a
+   * power of two <= this. Default 8; 1 turns the second level off.
+   */
+  maxSubdivision?: number;
+  /** Upper bound on sub-cells (2 bytes each) over all boundary cells; k shrinks to fit. Default 2^22. */
+  maxSubCells?: number;
 }
 
 /** Plain data (numbers + typed arrays) so it can be posted to a worker as-is. */
@@ -50,7 +57,28 @@ export interface CellRaster {
   /** Edge list of boundary list l: listEdges[listStart[l] .. listStart[l + 1]). */
   listStart: Int32Array;
   listEdges: Int32Array;
+  /**
+   * The same cells as compact codes, for the bulk loop (a 2-byte table stays in cache where `cells`
+   * would not): 0 empty, 1 + t interior of grid index t, 1 + grids + l boundary list l. Empty when
+   * those codes do not fit 16 bits (then the bulk loop reads `cells`).
+   */
+  cellCodes: Uint16Array;
+  /** Second level: boundary cell l is split into subdivision x subdivision sub-cells (1: no split). */
+  subdivision: number;
+  /**
+   * Sub-cell (i, j) (row i, column j, from the cell's south-west corner) of boundary list l is
+   * subCells[(l * subdivision + i) * subdivision + j]: 0 empty, 1 + t interior of grid index t,
+   * SUB_WALK when an edge passes within EDGE_MARGIN (the point walks). Empty when subdivision is 1.
+   */
+  subCells: Uint16Array;
 }
+
+/** Sub-cell code: an edge is near, the point walks. */
+const SUB_WALK = 0xffff;
+/** What subCellValue answers for a SUB_WALK sub-cell (grid indices are >= 0, empty is -1). */
+const SUB_BOUNDARY = -2;
+/** Largest code a Uint16 table can hold besides SUB_WALK. */
+const MAX_CODE = 0xfffe;
 
 /** The parts of the edge table the locator reads. */
 export type EdgeView = Pick<EdgeTable, 'geom' | 'hx' | 'owners'>;
@@ -74,6 +102,9 @@ export function buildCellRaster(
       cells: alloc.int32(1).fill(-1),
       listStart: alloc.int32(1),
       listEdges: alloc.int32(0),
+      cellCodes: alloc.uint16(0),
+      subdivision: 1,
+      subCells: alloc.uint16(0),
     };
   }
   const [bx0, by0, bx1, by1] = edges.bbox as unknown as [number, number, number, number];
@@ -212,7 +243,123 @@ export function buildCellRaster(
       if (toggled) owner = odd.owner();
     }
   }
-  return { minX, minY, cellW, cellH, cols, rows, cells, listStart, listEdges };
+  const raster: CellRaster = {
+    minX,
+    minY,
+    cellW,
+    cellH,
+    cols,
+    rows,
+    cells,
+    listStart,
+    listEdges,
+    cellCodes: alloc.uint16(0),
+    subdivision: 1,
+    subCells: alloc.uint16(0),
+  };
+  const grids = ids.length;
+  if (grids + lists <= MAX_CODE) {
+    const codes = alloc.uint16(cells.length);
+    for (let i = 0; i < cells.length; i++) {
+      const v = cells[i]!;
+      codes[i] = v >= 0 ? v + 1 : v === -1 ? 0 : grids - v - 1;
+    }
+    raster.cellCodes = codes;
+  }
+  const subdivision = grids < MAX_CODE ? chooseSubdivision(lists, options) : 1;
+  if (subdivision > 1) {
+    raster.subCells = buildSubCells(raster, edges, ids, subdivision, alloc);
+    raster.subdivision = subdivision;
+  }
+  return raster;
+}
+
+/** The largest power of two k <= maxSubdivision with boundaryCells * k^2 <= maxSubCells (1: none). */
+function chooseSubdivision(boundaryCells: number, options: CellRasterOptions): number {
+  const maxSubdivision = options.maxSubdivision ?? 8;
+  const maxSubCells = options.maxSubCells ?? 1 << 22;
+  let k = 1;
+  while (2 * k <= maxSubdivision && boundaryCells * (2 * k) * (2 * k) <= maxSubCells) k *= 2;
+  return k;
+}
+
+/**
+ * The second level: each boundary cell split into k x k sub-cells. A sub-cell with no edge within
+ * EDGE_MARGIN (of the closed sub-cell) lies in one grid or none, the same for all its points, so it
+ * stores the walk's answer for its centre; the others are SUB_WALK and their points walk. Listing is
+ * generous like the first level (row bands widened by the margin), so "not marked" reliably means "no
+ * edge near", whatever ulp the point's sub-cell index is computed with.
+ */
+function buildSubCells(
+  raster: CellRaster,
+  edges: EdgeTable,
+  ids: Int32Array,
+  k: number,
+  alloc: ArrayAllocator,
+): Uint16Array {
+  const { minX, minY, cellW, cellH, cols, cells, listStart, listEdges } = raster;
+  const { geom, hx: hxs } = edges;
+  const subCells = alloc.uint16((listStart.length - 1) * k * k);
+  const locator = new RasterLocator(raster, edges, ids);
+  const subW = cellW / k;
+  const subH = cellH / k;
+  const last = k - 1;
+  for (let cell = 0; cell < cells.length; cell++) {
+    const v = cells[cell]!;
+    if (v >= -1) continue;
+    const l = -v - 2;
+    const row = (cell / cols) | 0;
+    const col = cell - row * cols;
+    const x0 = minX + col * cellW;
+    const y0 = minY + row * cellH;
+    const base = l * k * k;
+    for (let n = listStart[l]!; n < listStart[l + 1]!; n++) {
+      const e = listEdges[n]!;
+      const ly = geom[4 * e]!;
+      const hy = geom[4 * e + 1]!;
+      const lx = geom[4 * e + 2]!;
+      const slope = geom[4 * e + 3]!;
+      const hx = hxs[e]!;
+      const xLow = lx < hx ? lx : hx;
+      const xHigh = lx < hx ? hx : lx;
+      const i0 = Math.max(0, Math.floor((ly - EDGE_MARGIN - y0) / subH));
+      const i1 = Math.min(last, Math.floor((hy + EDGE_MARGIN - y0) / subH));
+      for (let i = i0; i <= i1; i++) {
+        let xa = xLow;
+        let xb = xHigh;
+        if (ly !== hy) {
+          const ya = Math.max(ly, y0 + i * subH - EDGE_MARGIN);
+          const yb = Math.min(hy, y0 + (i + 1) * subH + EDGE_MARGIN);
+          const x1 = Math.min(xHigh, Math.max(xLow, lx + (ya - ly) * slope));
+          const x2 = Math.min(xHigh, Math.max(xLow, lx + (yb - ly) * slope));
+          xa = x1 < x2 ? x1 : x2;
+          xb = x1 < x2 ? x2 : x1;
+        }
+        const j0 = Math.max(0, Math.floor((xa - EDGE_MARGIN - x0) / subW));
+        const j1 = Math.min(last, Math.floor((xb + EDGE_MARGIN - x0) / subW));
+        for (let j = j0; j <= j1; j++) subCells[base + i * k + j] = SUB_WALK;
+      }
+    }
+    // Unmarked sub-cells next to each other in a sub-row have no edge between them: one walk per run.
+    for (let i = 0; i < k; i++) {
+      const cy = y0 + (i + 0.5) * subH;
+      let owner = 0;
+      let known = false;
+      for (let j = 0; j < k; j++) {
+        const at = base + i * k + j;
+        if (subCells[at] === SUB_WALK) {
+          known = false;
+          continue;
+        }
+        if (!known) {
+          owner = locator.walk(row, col, x0 + (j + 0.5) * subW, cy) + 1;
+          known = true;
+        }
+        subCells[at] = owner;
+      }
+    }
+  }
+  return subCells;
 }
 
 /** A small set of grid indices with toggle semantics (parity); one or no member in a valid tiling. */
@@ -242,10 +389,16 @@ class OddSet {
   }
 }
 
+/** Points per block of the bulk loop (see assignIds). */
+const BLOCK = 256;
+
 /** Reads a CellRaster: the territorial half-open owner of a point, and the bulk loop. */
 export class RasterLocator {
   private scratch: Int32Array = new Int32Array(64);
   private readonly parity: Uint8Array;
+  private readonly blockCodes = new Int32Array(BLOCK);
+  /** Grid id by code (0 empty: -1; 1 + t: ids[t]), the answer for non-boundary cell and sub-cell codes. */
+  private readonly idOfCode: Int32Array;
   private readonly maxX: number;
   private readonly maxY: number;
   private readonly invW: number;
@@ -262,6 +415,9 @@ export class RasterLocator {
     this.invW = 1 / raster.cellW;
     this.invH = 1 / raster.cellH;
     this.parity = new Uint8Array(ids.length);
+    this.idOfCode = new Int32Array(ids.length + 1);
+    this.idOfCode[0] = -1;
+    this.idOfCode.set(ids, 1);
   }
 
   /** Cell index of a point inside the raster, or -1. */
@@ -291,7 +447,7 @@ export class RasterLocator {
     if (cell < 0) return -1;
     const v = this.raster.cells[cell]!;
     if (v >= -1) return v;
-    return this.boundaryCellOwner(cell, px, py);
+    return this.boundaryCellOwner(cell, -v - 2, px, py);
   }
 
   /** Half-open owner only, without the outer-border fallback (exposed for tests and reports). */
@@ -300,6 +456,8 @@ export class RasterLocator {
     if (cell < 0) return -1;
     const v = this.raster.cells[cell]!;
     if (v >= -1) return v;
+    const sub = this.subCellValue(-v - 2, px, py);
+    if (sub !== SUB_BOUNDARY) return sub;
     const cols = this.raster.cols;
     return this.walk((cell / cols) | 0, cell % cols, px, py);
   }
@@ -319,12 +477,54 @@ export class RasterLocator {
     return [...found].sort((a, b) => this.ids[a]! - this.ids[b]!);
   }
 
-  private boundaryCellOwner(cell: number, px: number, py: number): number {
+  /**
+   * The second-level value for a point in boundary cell `list`: a grid index or -1 (EMPTY) when its
+   * sub-cell is clear of edges, else SUB_BOUNDARY. The sub-cell index comes from the same scaled offset
+   * as the cell index, so a point an ulp off a sub-cell side is still within EDGE_MARGIN of the sub-cell.
+   */
+  private subCellValue(list: number, px: number, py: number): number {
+    const { subdivision: k, subCells, minX, minY, cols, rows } = this.raster;
+    if (k === 1) return SUB_BOUNDARY;
+    const fx = (px - minX) * this.invW;
+    const fy = (py - minY) * this.invH;
+    const col = Math.min(cols - 1, fx | 0);
+    const row = Math.min(rows - 1, fy | 0);
+    const j = Math.min(k - 1, ((fx - col) * k) | 0);
+    const i = Math.min(k - 1, ((fy - row) * k) | 0);
+    const code = subCells[(list * k + i) * k + j]!;
+    return code === SUB_WALK ? SUB_BOUNDARY : code - 1;
+  }
+
+  /** Owner of a point in boundary cell `cell` (list `list`): second level, walk, outer-border fallback. */
+  private boundaryCellOwner(cell: number, list: number, px: number, py: number): number {
+    const sub = this.subCellValue(list, px, py);
+    if (sub !== SUB_BOUNDARY) return sub;
     const cols = this.raster.cols;
-    const owner = this.walk((cell / cols) | 0, cell % cols, px, py);
+    return this.walkedOwner((cell / cols) | 0, cell % cols, list, px, py);
+  }
+
+  /** The walk's owner, else the outer-border fallback, for a point of cell (row, col) with list `list`. */
+  private walkedOwner(row: number, col: number, list: number, px: number, py: number): number {
+    const owner = this.walk(row, col, px, py);
     if (owner >= 0) return owner;
-    const onBoundary = this.boundaryGridsAt(px, py);
-    return onBoundary.length > 0 ? onBoundary[0]! : -1;
+    return this.smallestOnBoundary(list, px, py);
+  }
+
+  /** boundaryGridsAt(px, py)[0] ?? -1 for a point in boundary list `list`, without allocating. */
+  private smallestOnBoundary(list: number, px: number, py: number): number {
+    const { listStart, listEdges } = this.raster;
+    const { geom, hx, owners } = this.edges;
+    const ids = this.ids;
+    let best = -1;
+    for (let n = listStart[list]!; n < listStart[list + 1]!; n++) {
+      const e = listEdges[n]!;
+      if (!isOnEdge(geom[4 * e + 2]!, geom[4 * e]!, hx[e]!, geom[4 * e + 1]!, px, py)) continue;
+      for (let side = 0; side < 2; side++) {
+        const t = owners[2 * e + side]!;
+        if (t >= 0 && (best < 0 || ids[t]! < ids[best]!)) best = t;
+      }
+    }
+    return best;
   }
 
   /**
@@ -404,28 +604,96 @@ export class RasterLocator {
 
   /** Bulk: out[i] = territorial grid id of (xs[i], ys[i]) or -1, for i in [from, to). */
   assignIds(xs: Float64Array, ys: Float64Array, out: Int32Array, from = 0, to = xs.length): void {
-    const { minX, minY, cols, rows, cells } = this.raster;
-    const { maxX, maxY, invW, invH, ids } = this;
+    if (this.raster.cellCodes.length > 0) this.assignByCodes(xs, ys, out, from, to);
+    else this.assignByCells(xs, ys, out, from, to);
+  }
+
+  /**
+   * The bulk loop over cellCodes, in blocks of points. Pass 1 only reads each point's cell code: no
+   * branch depends on the value read, so the cache misses of many points overlap. Pass 2 replaces the
+   * codes of boundary cells by their sub-cell code where the sub-cell is clear (same idea, the branch is
+   * on a value already in L1). Pass 3 answers by table, and walks for what is left.
+   */
+  private assignByCodes(xs: Float64Array, ys: Float64Array, out: Int32Array, from: number, to: number): void {
+    const { minX, minY, cols, rows, cellCodes, subdivision: k, subCells } = this.raster;
+    const { maxX, maxY, invW, invH, idOfCode, blockCodes } = this;
+    const grids = this.ids.length;
     const lastCol = cols - 1;
     const lastRow = rows - 1;
-    for (let i = from; i < to; i++) {
-      const px = xs[i]!;
-      const py = ys[i]!;
-      if (!(px >= minX && px < maxX && py >= minY && py < maxY)) {
-        out[i] = -1;
-        continue;
+    const lastSub = k - 1;
+    for (let start = from; start < to; start += BLOCK) {
+      const end = Math.min(to, start + BLOCK);
+      for (let i = start; i < end; i++) {
+        const px = xs[i]!;
+        const py = ys[i]!;
+        let code = 0;
+        if (px >= minX && px < maxX && py >= minY && py < maxY) {
+          const col = Math.min(lastCol, ((px - minX) * invW) | 0);
+          const row = Math.min(lastRow, ((py - minY) * invH) | 0);
+          code = cellCodes[row * cols + col]!;
+        }
+        blockCodes[i - start] = code;
       }
-      let col = ((px - minX) * invW) | 0;
-      if (col > lastCol) col = lastCol;
-      let row = ((py - minY) * invH) | 0;
-      if (row > lastRow) row = lastRow;
-      const cell = row * cols + col;
-      const v = cells[cell]!;
-      if (v >= 0) out[i] = ids[v]!;
-      else if (v === -1) out[i] = -1;
-      else {
-        const t = this.boundaryCellOwner(cell, px, py);
-        out[i] = t >= 0 ? ids[t]! : -1;
+      if (k > 1) {
+        for (let i = start; i < end; i++) {
+          const code = blockCodes[i - start]!;
+          if (code <= grids) continue;
+          const fx = (xs[i]! - minX) * invW;
+          const fy = (ys[i]! - minY) * invH;
+          const col = Math.min(lastCol, fx | 0);
+          const row = Math.min(lastRow, fy | 0);
+          const j = Math.min(lastSub, ((fx - col) * k) | 0);
+          const r = Math.min(lastSub, ((fy - row) * k) | 0);
+          const sub = subCells[((code - grids - 1) * k + r) * k + j]!;
+          if (sub !== SUB_WALK) blockCodes[i - start] = sub;
+        }
+      }
+      for (let i = start; i < end; i++) {
+        const code = blockCodes[i - start]!;
+        if (code <= grids) {
+          out[i] = idOfCode[code]!;
+          continue;
+        }
+        const px = xs[i]!;
+        const py = ys[i]!;
+        const col = Math.min(lastCol, ((px - minX) * invW) | 0);
+        const row = Math.min(lastRow, ((py - minY) * invH) | 0);
+        out[i] = idOfCode[this.walkedOwner(row, col, code - grids - 1, px, py) + 1]!;
+      }
+    }
+  }
+
+  /** The same over the Int32 cells, when codes do not fit 16 bits (e.g. 60,000 grids). */
+  private assignByCells(xs: Float64Array, ys: Float64Array, out: Int32Array, from: number, to: number): void {
+    const { minX, minY, cols, rows, cells } = this.raster;
+    const { maxX, maxY, invW, invH, ids, blockCodes } = this;
+    const lastCol = cols - 1;
+    const lastRow = rows - 1;
+    for (let start = from; start < to; start += BLOCK) {
+      const end = Math.min(to, start + BLOCK);
+      for (let i = start; i < end; i++) {
+        const px = xs[i]!;
+        const py = ys[i]!;
+        let code = -1;
+        if (px >= minX && px < maxX && py >= minY && py < maxY) {
+          const col = Math.min(lastCol, ((px - minX) * invW) | 0);
+          const row = Math.min(lastRow, ((py - minY) * invH) | 0);
+          code = cells[row * cols + col]!;
+        }
+        blockCodes[i - start] = code;
+      }
+      for (let i = start; i < end; i++) {
+        const v = blockCodes[i - start]!;
+        if (v >= 0) out[i] = ids[v]!;
+        else if (v === -1) out[i] = -1;
+        else {
+          const px = xs[i]!;
+          const py = ys[i]!;
+          const col = Math.min(lastCol, ((px - minX) * invW) | 0);
+          const row = Math.min(lastRow, ((py - minY) * invH) | 0);
+          const t = this.boundaryCellOwner(row * cols + col, -v - 2, px, py);
+          out[i] = t >= 0 ? ids[t]! : -1;
+        }
       }
     }
   }

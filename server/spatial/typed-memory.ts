@@ -6,18 +6,21 @@ export interface ArrayAllocator {
   readonly shared: boolean;
   float64(length: number): Float64Array;
   int32(length: number): Int32Array;
+  uint16(length: number): Uint16Array;
 }
 
 export const heapArrays: ArrayAllocator = {
   shared: false,
   float64: (length) => new Float64Array(length),
   int32: (length) => new Int32Array(length),
+  uint16: (length) => new Uint16Array(length),
 };
 
 export const sharedArrays: ArrayAllocator = {
   shared: true,
   float64: (length) => new Float64Array(new SharedArrayBuffer(8 * length)),
   int32: (length) => new Int32Array(new SharedArrayBuffer(4 * length)),
+  uint16: (length) => new Uint16Array(new SharedArrayBuffer(2 * length)),
 };
 
 /** The same values in memory from `allocator` (the array itself when it already lives there). */
