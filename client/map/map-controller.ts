@@ -49,9 +49,15 @@ export interface Camera {
 
 const noCheckpoints: CheckpointFeature[] = [];
 
-/** Changed grids outlined briefly after a delta (capped so a burst costs no more than its repaint). */
+/**
+ * Changed grids are outlined for about flashMs. Outlines are switched on a tick rather than every frame:
+ * each switch rewrites and re-uploads the outline layer's paint buffers, which under a stream of
+ * changes would otherwise happen on every frame. A change after a quiet spell is outlined at once.
+ * Capped per tick so that a burst costs no more than its repaint.
+ */
 const flashMs = 1500;
-const maxFlashPerFrame = 200;
+const flashTickMs = 250;
+const maxFlashPerTick = 200;
 
 export class MapController {
   readonly map: maplibregl.Map;
@@ -66,9 +72,11 @@ export class MapController {
   /** Grids changed by deltas since the last animation frame: written once per frame, deduplicated. */
   private pendingGrids = new Set<number>();
   private statusFrame = 0;
-  /** Flashing grids and when their outline expires (one timer per written batch, not one per grid). */
+  /** Grids changed since the last flash tick, and the outlined ones with when their outline expires. */
+  private flashQueue = new Set<number>();
   private flashUntil = new Map<number, number>();
-  private flashTimers = new Set<number>();
+  private flashTimer = 0;
+  private lastFlashTick = -Infinity;
   private hoveredGrid: number | null = null;
   private selectedGrid: number | null = null;
   private hoverFrame = 0;
@@ -150,7 +158,7 @@ export class MapController {
     window.clearTimeout(this.heatTimer);
     cancelAnimationFrame(this.hoverFrame);
     cancelAnimationFrame(this.statusFrame);
-    for (const timer of this.flashTimers) window.clearTimeout(timer);
+    window.clearTimeout(this.flashTimer);
     this.map.removeControl(this.overlay);
     this.overlay.finalize();
     this.map.remove();
@@ -340,27 +348,34 @@ export class MapController {
       const ids = [...this.pendingGrids];
       this.pendingGrids.clear();
       this.statusWrites += applyGridStatus(this.map, state.live.grids, ids, (id) => state.gridInfo.has(id));
-      this.flash(ids.length > maxFlashPerFrame ? ids.slice(0, maxFlashPerFrame) : ids);
+      this.flash(ids);
     });
   }
 
   private flash(ids: readonly number[]): void {
-    if (ids.length === 0) return;
-    const until = performance.now() + flashMs;
-    for (const id of ids) {
-      if (!this.flashUntil.has(id)) setGridFlag(this.map, id, 'flash', true);
-      this.flashUntil.set(id, until);
-    }
-    const timer = window.setTimeout(() => {
-      this.flashTimers.delete(timer);
-      for (const id of ids) {
-        // Flashed again by a later batch: that batch's timer clears it.
-        if (this.flashUntil.get(id) !== until) continue;
+    for (const id of ids) if (this.flashQueue.size < maxFlashPerTick) this.flashQueue.add(id);
+    if (this.flashTimer) return;
+    const wait = this.lastFlashTick + flashTickMs - performance.now();
+    if (wait <= 0) this.flashTick();
+    else this.flashTimer = window.setTimeout(() => this.flashTick(), wait);
+  }
+
+  /** Outlines the queued grids and clears the expired outlines, in one batch of feature-state writes. */
+  private flashTick(): void {
+    this.flashTimer = 0;
+    const now = performance.now();
+    this.lastFlashTick = now;
+    for (const [id, until] of this.flashUntil)
+      if (until <= now && !this.flashQueue.has(id)) {
         this.flashUntil.delete(id);
         setGridFlag(this.map, id, 'flash', false);
       }
-    }, flashMs);
-    this.flashTimers.add(timer);
+    for (const id of this.flashQueue) {
+      if (!this.flashUntil.has(id)) setGridFlag(this.map, id, 'flash', true);
+      this.flashUntil.set(id, now + flashMs);
+    }
+    this.flashQueue.clear();
+    if (this.flashUntil.size > 0) this.flashTimer = window.setTimeout(() => this.flashTick(), flashTickMs);
   }
 
   private pickFacility(point: maplibregl.Point): Hover['target'] | null {

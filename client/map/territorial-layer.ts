@@ -1,15 +1,41 @@
 // Territorial grids (村社网格) as maplibre native fill + outline layers coloured through feature-state:
 // a status delta calls setFeatureState for the grids it carries and nothing else is touched (NOTES:
-// native fills redraw 2–4× faster than deck.gl polygons in software rendering).
+// native fills redraw 2–4× faster than deck.gl polygons in software rendering). The outlines of just-changed
+// grids, and those of the selected and hovered grid, read their flags from two more sources holding the
+// same features: maplibre rewrites and re-uploads the paint buffers of every state-dependent layer of a
+// source whose feature-state changed, so on one source every status write would also rewrite the outline
+// layers' buffers (per line vertex, the largest in the style), and every flash the fill's.
 import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl';
 import type { GridFeatureCollection } from '../../shared/grids.ts';
 import { classesOf, featureStateOf, noDataColor, type Breaks, type Metric } from '../../shared/metrics.ts';
 import type { GridStatus } from '../../shared/realtime.ts';
 
 export const gridSourceId = 'grids';
+/** Same features as `grids`; `flash` only (changes with the stream, so its layer is kept lean). */
+export const gridFlashSourceId = 'grid-flash';
+/** Same features as `grids`; `selected` and `hover` (change on user action only). */
+export const gridOutlineSourceId = 'grid-outlines';
+const sourceIds = [gridSourceId, gridFlashSourceId, gridOutlineSourceId];
 export const territorialFillId = 'territorial-fill';
 export const territorialLineId = 'territorial-line';
+export const territorialFlashId = 'territorial-flash';
 export const territorialHighlightId = 'territorial-highlight';
+
+/**
+ * The grids as the map source holds them: geometry, the id (feature-state key) and the kind (the layers'
+ * filter) only. Every feature-state change makes maplibre decode the changed feature's properties once
+ * per tile and state-dependent layer; names, codes and worker lists come from the store instead.
+ */
+function mapFeatures(grids: GridFeatureCollection): GeoJSON.FeatureCollection {
+  return {
+    type: 'FeatureCollection',
+    features: grids.features.map((f) => ({
+      type: 'Feature',
+      geometry: f.geometry,
+      properties: { id: f.properties.id, kind: f.properties.kind },
+    })),
+  };
+}
 
 export function addTerritorialLayers(
   map: MaplibreMap,
@@ -17,12 +43,12 @@ export function addTerritorialLayers(
   metric: Metric,
   breaks: Breaks,
 ): void {
-  const source = map.getSource(gridSourceId) as GeoJSONSource | undefined;
-  if (source) {
-    source.setData(grids);
+  const data = mapFeatures(grids);
+  if (map.getSource(gridSourceId)) {
+    for (const id of sourceIds) (map.getSource(id) as GeoJSONSource | undefined)?.setData(data);
     return;
   }
-  map.addSource(gridSourceId, { type: 'geojson', data: grids, promoteId: 'id' });
+  for (const id of sourceIds) map.addSource(id, { type: 'geojson', data, promoteId: 'id' });
   map.addLayer({
     id: territorialFillId,
     type: 'fill',
@@ -44,36 +70,33 @@ export function addTerritorialLayers(
       'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.3, 14, 1],
     },
   });
-  // Selected, hovered and just-changed grids: one thin layer driven by feature-state, so highlighting
-  // never re-filters the source.
+  // Just-changed grids: only the opacity depends on feature-state (one paint value per line vertex).
+  map.addLayer({
+    id: territorialFlashId,
+    type: 'line',
+    source: gridFlashSourceId,
+    filter: ['==', ['get', 'kind'], 'territorial'],
+    paint: {
+      'line-color': '#ffd43b',
+      'line-width': 2.5,
+      'line-opacity': ['case', ['boolean', ['feature-state', 'flash'], false], 1, 0],
+    },
+  });
+  // Selected and hovered grids, above the flashes: one thin layer driven by feature-state, so
+  // highlighting never re-filters the source.
   map.addLayer({
     id: territorialHighlightId,
     type: 'line',
-    source: gridSourceId,
+    source: gridOutlineSourceId,
     filter: ['==', ['get', 'kind'], 'territorial'],
     paint: {
-      'line-color': [
-        'case',
-        ['boolean', ['feature-state', 'selected'], false],
-        '#ffffff',
-        ['boolean', ['feature-state', 'flash'], false],
-        '#ffd43b',
-        '#e6f4ff',
-      ],
-      'line-width': [
-        'case',
-        ['boolean', ['feature-state', 'selected'], false],
-        3,
-        ['boolean', ['feature-state', 'flash'], false],
-        2.5,
-        1.5,
-      ],
+      'line-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#ffffff', '#e6f4ff'],
+      'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 1.5],
       'line-opacity': [
         'case',
         [
           'any',
           ['boolean', ['feature-state', 'selected'], false],
-          ['boolean', ['feature-state', 'flash'], false],
           ['boolean', ['feature-state', 'hover'], false],
         ],
         1,
@@ -120,12 +143,15 @@ export function applyGridStatus(
   return written;
 }
 
+/** Outline flags; `hover` also brightens the fill, so it is written to the status source as well. */
 export function setGridFlag(
   map: MaplibreMap,
   id: number,
   flag: 'selected' | 'hover' | 'flash',
   on: boolean,
 ): void {
-  if (!map.getSource(gridSourceId)) return;
-  map.setFeatureState({ source: gridSourceId, id }, { [flag]: on });
+  const source = flag === 'flash' ? gridFlashSourceId : gridOutlineSourceId;
+  if (!map.getSource(source)) return;
+  map.setFeatureState({ source, id }, { [flag]: on });
+  if (flag === 'hover') map.setFeatureState({ source: gridSourceId, id }, { hover: on });
 }

@@ -4,11 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { TownshipRanking as TownshipRankingSchema } from '../../shared/console.ts';
 import { compareRegionsByRisk } from '../../shared/metrics.ts';
 import { formatNumber } from '../i18n/i18n.ts';
-import { useConsole } from '../state/store.ts';
+import { useConsole, useLiveRev } from '../state/store.ts';
 import { usePolled } from './use-polled.ts';
 import type { RegionStatus } from '../../shared/realtime.ts';
 
 type Row = RegionStatus & { name: string };
+
+const liveRefreshMs = 500;
 
 export function rankTownships(rows: Row[]): Row[] {
   return [...rows].sort(compareRegionsByRisk);
@@ -20,8 +22,9 @@ export function TownshipRanking() {
     everyMs: 60_000,
     onLiveMs: 10_000,
   });
-  const live = useConsole((s) => s.live.regions);
-  useConsole((s) => s.live.rev);
+  // Township figures move with almost every push during a surge: the table follows twice a second.
+  useLiveRev(liveRefreshMs);
+  const live = useConsole.getState().live.regions;
   const regionInfo = useConsole((s) => s.regionInfo);
   const rows: Row[] = data
     ? data.townships.map((row) => ({ ...row, ...(live.get(row.code) ?? {}), name: row.name }))

@@ -13,7 +13,6 @@ export function usePolled<S extends z.ZodType>(
   const [data, setData] = useState<z.output<S> | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
-  const rev = useConsole((s) => s.live.rev);
   const last = useRef(0);
   const timer = useRef(0);
   const schemaRef = useRef(schema);
@@ -39,14 +38,20 @@ export function usePolled<S extends z.ZodType>(
     };
   }, [options.everyMs]);
 
-  useEffect(() => {
-    if (rev === 0 || timer.current) return;
-    const wait = Math.max(0, last.current + options.onLiveMs - Date.now());
-    timer.current = window.setTimeout(() => {
-      timer.current = 0;
-      void fetchNow.current();
-    }, wait);
-  }, [rev, options.onLiveMs]);
+  // A store subscription, not a selector: the stream moves the revision with every push, and the
+  // component has nothing to re-render until the refetch answers.
+  useEffect(
+    () =>
+      useConsole.subscribe((state, prev) => {
+        if (state.live.rev === prev.live.rev || state.live.rev === 0 || timer.current) return;
+        const wait = Math.max(0, last.current + options.onLiveMs - Date.now());
+        timer.current = window.setTimeout(() => {
+          timer.current = 0;
+          void fetchNow.current();
+        }, wait);
+      }),
+    [options.onLiveMs],
+  );
 
   return { data, error, updatedAt };
 }

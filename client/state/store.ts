@@ -1,6 +1,7 @@
 // The console's one store (zustand): session, reference layers, live grid/region status, view state.
 // Every component and module reads state through `useConsole` and changes it through the functions
 // exported here; remote pushes are turned into state by client/realtime/apply-event.ts.
+import { useEffect, useState } from 'react';
 import { z } from 'zod';
 import { create } from 'zustand';
 import { LoginResponse, SessionState, type SessionUser } from '../../shared/auth.ts';
@@ -407,6 +408,35 @@ export function applyView(view: { metric?: string; layers?: string[]; grid?: num
 }
 
 // ---- derived reads ----
+
+/**
+ * The live status revision, followed at most once per `intervalMs`: for panels whose figures move with
+ * nearly every push under load (a surge brings 20 pushes a second) but that no one reads that fast. The
+ * first change after a quiet spell shows at once; later ones within the interval are merged into one.
+ */
+export function useLiveRev(intervalMs: number): number {
+  const [rev, setRev] = useState(() => get().live.rev);
+  useEffect(() => {
+    let timer = 0;
+    let shownAt = 0;
+    const show = (): void => {
+      timer = 0;
+      shownAt = performance.now();
+      setRev(get().live.rev);
+    };
+    const unsubscribe = useConsole.subscribe((state, prev) => {
+      if (state.live.rev === prev.live.rev || timer) return;
+      const wait = shownAt + intervalMs - performance.now();
+      if (wait <= 0) show();
+      else timer = window.setTimeout(show, wait);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [intervalMs]);
+  return rev;
+}
 
 export const gridLabel = (info: GridInfo | undefined): string => (info ? `${info.name}` : '');
 

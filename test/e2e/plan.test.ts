@@ -206,8 +206,10 @@ describe('planner mode', () => {
           commander.page,
           (g, code) => {
             const info = [...g.getState().gridInfo.values()].find((i) => i.code === code);
-            const drawn =
-              g.map?.querySourceFeatures('grids', { filter: ['==', ['get', 'code'], code] }) ?? [];
+            // The map's source holds ids and kinds only (client/map/territorial-layer.ts).
+            const drawn = info
+              ? (g.map?.querySourceFeatures('grids', { filter: ['==', ['get', 'id'], info.id] }) ?? [])
+              : [];
             return { known: info !== undefined, drawn: drawn.length };
           },
           created.code,
