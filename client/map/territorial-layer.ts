@@ -1,7 +1,12 @@
 // Territorial grids (村社网格) as maplibre native fill + outline layers coloured through feature-state:
 // a status delta calls setFeatureState for the grids it carries and nothing else is touched (NOTES:
 // native fills redraw 2–4× faster than deck.gl polygons in software rendering).
-import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl';
+import type {
+  ExpressionSpecification,
+  GeoJSONSource,
+  GeoJSONSourceDiff,
+  Map as MaplibreMap,
+} from 'maplibre-gl';
 import type { GridFeatureCollection } from '../../shared/grids.ts';
 import { classesOf, featureStateOf, noDataColor, type Breaks, type Metric } from '../../shared/metrics.ts';
 import type { GridStatus } from '../../shared/realtime.ts';
@@ -11,6 +16,23 @@ export const territorialFillId = 'territorial-fill';
 export const territorialLineId = 'territorial-line';
 export const territorialHighlightId = 'territorial-highlight';
 
+/** The collection each map's grid source was last given. */
+const drawnGrids = new WeakMap<MaplibreMap, GridFeatureCollection>();
+
+/**
+ * A boundary change patches the collection keeping every unchanged feature object (client/state/store.ts),
+ * so what changed is what is not the same object: sent as a diff, the source re-parses only those
+ * features instead of the whole collection. Null when most features changed (setData is then as cheap).
+ */
+function featureDiff(before: GridFeatureCollection, after: GridFeatureCollection): GeoJSONSourceDiff | null {
+  const kept = new Set(before.features);
+  const add = after.features.filter((f) => !kept.has(f));
+  const now = new Set(after.features);
+  const remove = before.features.filter((f) => !now.has(f)).map((f) => f.properties.id);
+  if (add.length + remove.length > after.features.length / 2) return null;
+  return { remove, add: add as GeoJSONSourceDiff['add'] };
+}
+
 export function addTerritorialLayers(
   map: MaplibreMap,
   grids: GridFeatureCollection,
@@ -18,8 +40,12 @@ export function addTerritorialLayers(
   breaks: Breaks,
 ): void {
   const source = map.getSource(gridSourceId) as GeoJSONSource | undefined;
+  const previous = drawnGrids.get(map);
+  drawnGrids.set(map, grids);
   if (source) {
-    source.setData(grids);
+    const diff = previous ? featureDiff(previous, grids) : null;
+    if (diff) void source.updateData(diff);
+    else source.setData(grids);
     return;
   }
   map.addSource(gridSourceId, { type: 'geojson', data: grids, promoteId: 'id' });
