@@ -415,7 +415,7 @@ describe('planner mode', () => {
     ).toBe(false);
   });
 
-  it('renames and recodes a grid in the panel; the commander console relabels it; history dates in the locale', async () => {
+  it('renames and recodes a grid in the panel; the commander console, offline meanwhile, relabels it on reconnect; history dates in the locale', async () => {
     const { page } = planner;
     await waitForMapIdle(page);
     await focusGrid(grid.id);
@@ -429,7 +429,14 @@ describe('planner mode', () => {
     expect(changeSet.changes).toEqual([
       { op: 'rename', gridId: grid.id, code: newCode, name: '更名测试网格' },
     ]);
+    // The commander misses the change's push: its resubscription gets a snapshot saying the grid set is
+    // newer than the grids it holds, and it refetches them.
+    await gc(commander.page, (g) => g.realtime.pause());
     await commitWithReason('村社更名');
+    expect(await gc(commander.page, (g, id) => g.getState().gridInfo.get(id)?.code ?? null, grid.id)).toBe(
+      grid.code,
+    );
+    await gc(commander.page, (g) => g.realtime.resume());
 
     await poll(
       () =>
