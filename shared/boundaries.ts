@@ -196,3 +196,15 @@ export const BoundaryImportPreview = z.object({
   importMs: z.number(),
 });
 export type BoundaryImportPreview = z.infer<typeof BoundaryImportPreview>;
+
+/** Export formats: RFC 7946 GeoJSON, or an OGC GeoPackage 1.3 file (one `grids` layer, EPSG:4326). */
+export const exportFormats = ['geojson', 'gpkg'] as const;
+export const ExportFormat = z.enum(exportFormats);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export const BoundaryExportQuery = z.object({
+  /** The boundaries in force at this time (ISO 8601) instead of now. */
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  format: ExportFormat.default('geojson'),
+});
+export type BoundaryExportQuery = z.infer<typeof BoundaryExportQuery>;

@@ -19,6 +19,19 @@ export type GridProperties = z.infer<typeof GridProperties>;
 
 export const GridFeatureCollection = featureCollection(GridProperties, AreaGeometry);
 export type GridFeatureCollection = z.infer<typeof GridFeatureCollection>;
+export const GridFeature = GridFeatureCollection.shape.features.element;
+export type GridFeature = z.infer<typeof GridFeature>;
+
+/** At most this many ids in one `ids` query (a commit changes a handful of grids). */
+export const maxGridIdsPerQuery = 500;
+
+/** `1,2,3`: grid ids as one query parameter. */
+export const GridIdList = z
+  .string()
+  .regex(/^[0-9]+(,[0-9]+)*$/, 'comma-separated grid ids')
+  .transform((value) => [...new Set(value.split(',').map(Number))])
+  .refine((ids) => ids.length <= maxGridIdsPerQuery, `at most ${maxGridIdsPerQuery} ids`)
+  .refine((ids) => ids.every((id) => id > 0 && Number.isSafeInteger(id)), 'ids are positive integers');
 
 export const GridListQuery = z.object({
   kind: GridKind.optional(),
@@ -27,6 +40,8 @@ export const GridListQuery = z.object({
     .regex(/^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/, 'a 6-, 9- or 12-digit region code')
     .optional(),
   bbox: BboxParam.optional(),
+  /** Only these grids (comma-separated ids): what a console refetches after a boundary change. */
+  ids: GridIdList.optional(),
   /** The boundaries in force at this time (ISO 8601) instead of today's. */
   asOf: z.iso.datetime({ offset: true }).optional(),
 });

@@ -2,6 +2,7 @@
 // Socket.IO event maps. Version bumps (`protocolVersion`) force clients to resync from a snapshot.
 import { z } from 'zod';
 import type { HealthCode } from './domain.ts';
+import { GridFeature } from './grids.ts';
 
 export const protocolVersion = 2;
 
@@ -108,6 +109,22 @@ export const EntityEvent = z.object({
 });
 export type EntityEvent = z.infer<typeof EntityEvent>;
 
+/** `data` of a `grid:boundary-changed` event (one per grid a boundary commit touched): enough for a
+ *  console to refetch only the grids whose outline changed and drop the retired ones. */
+export const BoundaryChangedData = z.object({
+  /** edit, split, merge, create, retire, rename, import, revert. */
+  changeKind: z.string(),
+  /** The grid was deleted (retired) by this commit. */
+  retired: z.boolean(),
+  /** Its outline, code or name changed (false: only occupants moved in or out of it). */
+  reshaped: z.boolean(),
+  /** The grid's revision after the commit; null when it was not reshaped. */
+  revision: z.number().int().nullable(),
+  /** How many grids the commit touched. */
+  grids: z.number().int(),
+});
+export type BoundaryChangedData = z.infer<typeof BoundaryChangedData>;
+
 /** Coalesced per window (≤ 100 ms), one push per room: the changed fields of every grid and region
  *  that changed, and the window's entity events (one message, not two: a push is written to every
  *  socket of the room, so each message costs a write per console). */
@@ -118,6 +135,10 @@ export const StatusDelta = z.object({
   fromSeq: z.number().int(),
   /** Entity events of the window, oldest first; applied once each, by their own seq. */
   events: z.array(EntityEvent),
+  /** The grids this window's `grid:boundary-changed` events reshaped, as they are now (retired ones are
+   *  absent), so consoles redraw them without a request. Left out when they are too large for one push:
+   *  consoles then fetch the reshaped grids by id. */
+  gridShapes: z.array(GridFeature).optional(),
 });
 export type StatusDelta = z.infer<typeof StatusDelta>;
 
@@ -126,6 +147,9 @@ export const Snapshot = z.object({
   regions: z.array(RegionStatus),
   /** Recent entity events (newest last) for tickers. */
   recent: z.array(EntityEvent),
+  /** Seq of the last event that changed the grid set (boundaries, a dataset load) at or before this
+   *  snapshot: a console whose grids are older refetches them (it missed a `grid:boundary-changed`). */
+  boundarySeq: z.number().int(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 

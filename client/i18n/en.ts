@@ -91,6 +91,7 @@ export const en: Messages = {
     asOf: 'As of',
     asOfReadOnly: 'Showing the boundaries in force then (read-only)',
     export: 'Export GeoJSON',
+    exportGeoPackage: 'Export GeoPackage',
   },
   app: {
     title: 'Grid Console',

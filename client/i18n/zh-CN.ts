@@ -88,6 +88,7 @@ export const zhCN = {
     asOf: '历史时点',
     asOfReadOnly: '显示该时点生效的边界（只读）',
     export: '导出 GeoJSON',
+    exportGeoPackage: '导出 GeoPackage',
   },
   app: {
     title: '网格指挥台',

@@ -5,8 +5,13 @@
 // same features: maplibre rewrites and re-uploads the paint buffers of every state-dependent layer of a
 // source whose feature-state changed, so on one source every status write would also rewrite the outline
 // layers' buffers (per line vertex, the largest in the style), and every flash the fill's.
-import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl';
-import type { GridFeatureCollection } from '../../shared/grids.ts';
+import type {
+  ExpressionSpecification,
+  GeoJSONSource,
+  GeoJSONSourceDiff,
+  Map as MaplibreMap,
+} from 'maplibre-gl';
+import type { GridFeature, GridFeatureCollection } from '../../shared/grids.ts';
 import { classesOf, featureStateOf, noDataColor, type Breaks, type Metric } from '../../shared/metrics.ts';
 import type { GridStatus } from '../../shared/realtime.ts';
 
@@ -22,19 +27,36 @@ export const territorialFlashId = 'territorial-flash';
 export const territorialHighlightId = 'territorial-highlight';
 
 /**
- * The grids as the map source holds them: geometry, the id (feature-state key) and the kind (the layers'
+ * A grid as the map sources hold it: geometry, the id (feature-state key) and the kind (the layers'
  * filter) only. Every feature-state change makes maplibre decode the changed feature's properties once
  * per tile and state-dependent layer; names, codes and worker lists come from the store instead.
  */
-function mapFeatures(grids: GridFeatureCollection): GeoJSON.FeatureCollection {
-  return {
-    type: 'FeatureCollection',
-    features: grids.features.map((f) => ({
-      type: 'Feature',
-      geometry: f.geometry,
-      properties: { id: f.properties.id, kind: f.properties.kind },
-    })),
-  };
+const mapFeature = (f: GridFeature): GeoJSON.Feature => ({
+  type: 'Feature',
+  geometry: f.geometry,
+  properties: { id: f.properties.id, kind: f.properties.kind },
+});
+
+const mapFeatures = (grids: GridFeatureCollection): GeoJSON.FeatureCollection => ({
+  type: 'FeatureCollection',
+  features: grids.features.map(mapFeature),
+});
+
+/** The collection each map's grid sources were last given. */
+const drawnGrids = new WeakMap<MaplibreMap, GridFeatureCollection>();
+
+/**
+ * A boundary change patches the collection keeping every unchanged feature object (client/state/store.ts),
+ * so what changed is what is not the same object: sent as a diff, the sources re-parse only those
+ * features instead of the whole collection. Null when most features changed (setData is then as cheap).
+ */
+function featureDiff(before: GridFeatureCollection, after: GridFeatureCollection): GeoJSONSourceDiff | null {
+  const kept = new Set(before.features);
+  const add = after.features.filter((f) => !kept.has(f));
+  const now = new Set(after.features);
+  const remove = before.features.filter((f) => !now.has(f)).map((f) => f.properties.id);
+  if (add.length + remove.length > after.features.length / 2) return null;
+  return { remove, add: add.map(mapFeature) as GeoJSONSourceDiff['add'] };
 }
 
 export function addTerritorialLayers(
@@ -43,11 +65,19 @@ export function addTerritorialLayers(
   metric: Metric,
   breaks: Breaks,
 ): void {
-  const data = mapFeatures(grids);
+  const previous = drawnGrids.get(map);
+  drawnGrids.set(map, grids);
   if (map.getSource(gridSourceId)) {
-    for (const id of sourceIds) (map.getSource(id) as GeoJSONSource | undefined)?.setData(data);
+    const diff = previous ? featureDiff(previous, grids) : null;
+    const data = diff ? null : mapFeatures(grids);
+    for (const id of sourceIds) {
+      const source = map.getSource(id) as GeoJSONSource | undefined;
+      if (diff) void source?.updateData(diff);
+      else source?.setData(data!);
+    }
     return;
   }
+  const data = mapFeatures(grids);
   for (const id of sourceIds) map.addSource(id, { type: 'geojson', data, promoteId: 'id' });
   map.addLayer({
     id: territorialFillId,

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sectorKinds, type SectorKind } from '../../shared/domain.ts';
+import type { ExportFormat } from '../../shared/boundaries.ts';
 import { formatDateTime } from '../i18n/i18n.ts';
 import type { Camera } from '../map/map-controller.ts';
 import { watchActiveMap } from '../map/map-controller.ts';
@@ -446,12 +447,15 @@ function Import() {
   );
 }
 
+function exportHref(asOf: string | null, format: ExportFormat): string {
+  const query = new URLSearchParams({ format });
+  if (asOf) query.set('asOf', new Date(asOf).toISOString());
+  return `/api/boundaries/export?${query.toString()}`;
+}
+
 function AsOfAndExport() {
   const { t } = useTranslation();
   const asOf = usePlan((s) => s.asOf);
-  const exportHref = asOf
-    ? `/api/boundaries/export?asOf=${encodeURIComponent(new Date(asOf).toISOString())}`
-    : '/api/boundaries/export';
   return (
     <section className="plan-section">
       <label>
@@ -463,9 +467,14 @@ function AsOfAndExport() {
         />
       </label>
       {asOf && <div className="plan-hint">{t('plan.asOfReadOnly')}</div>}
-      <a className="link" href={exportHref} download data-testid="plan-export">
-        {t('plan.export')}
-      </a>
+      <div className="plan-exports">
+        <a className="link" href={exportHref(asOf, 'geojson')} download data-testid="plan-export">
+          {t('plan.export')}
+        </a>{' '}
+        <a className="link" href={exportHref(asOf, 'gpkg')} download data-testid="plan-export-gpkg">
+          {t('plan.exportGeoPackage')}
+        </a>
+      </div>
     </section>
   );
 }

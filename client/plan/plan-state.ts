@@ -17,7 +17,7 @@ import type { SectorKind } from '../../shared/domain.ts';
 import type { AreaGeometry, Position } from '../../shared/geojson.ts';
 import { GridFeatureCollection } from '../../shared/grids.ts';
 import { ApiRequestError, apiRequest } from '../api/http.ts';
-import { loadReference, useConsole } from '../state/store.ts';
+import { loadReference, refetchGrids, useConsole } from '../state/store.ts';
 import {
   buildVertexIndex,
   insertOnEdge,
@@ -520,7 +520,7 @@ export async function commit(reason: string): Promise<boolean> {
       problems: [],
       localProblems: [],
     });
-    await loadReference();
+    await refetchGrids(result.revisions.map((r) => r.gridId));
     return true;
   } catch (error) {
     if (error instanceof ApiRequestError && error.status === 409) {

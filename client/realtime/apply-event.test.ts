@@ -45,7 +45,7 @@ const event = (seq: number, gridId = 1): EntityEvent => ({
 const snapshot = (seq: number, grids: GridStatus[], recent: EntityEvent[] = []): SubscribeResult => ({
   mode: 'snapshot',
   seq,
-  snapshot: { grids, regions: [], recent },
+  snapshot: { grids, regions: [], recent, boundarySeq: 0 },
   region: '331023',
   gridIds: null,
 });

@@ -15,6 +15,7 @@ import {
 import {
   receiveDelta,
   receiveEvents,
+  receiveGridShapes,
   receiveSubscribe,
   refreshSession,
   setConnection,
@@ -123,6 +124,8 @@ export function startRealtime(): RealtimeHandle {
       const parsed = DeltaEnvelope.safeParse(envelope);
       if (!parsed.success) return subscribe(false);
       // The window's entity events first (as they happened), then the statuses they led to.
+      const { gridShapes } = parsed.data.payload;
+      if (gridShapes) receiveGridShapes(parsed.data.seq, gridShapes);
       const events = { ...parsed.data, payload: { events: parsed.data.payload.events } };
       if (receiveEvents(events) === 'resync' || receiveDelta(parsed.data) === 'resync') subscribe(false);
     }),

@@ -12,8 +12,14 @@ import {
   type CheckpointFeatureCollection as Checkpoints,
   type IsolationSiteFeatureCollection as IsolationSites,
 } from '../../shared/facilities.ts';
-import { GridFeatureCollection } from '../../shared/grids.ts';
-import type { EntityEvent, EnvelopeOf, StatusDelta, SubscribeResult } from '../../shared/realtime.ts';
+import { GridFeatureCollection, maxGridIdsPerQuery, type GridFeature } from '../../shared/grids.ts';
+import {
+  BoundaryChangedData,
+  type EntityEvent,
+  type EnvelopeOf,
+  type StatusDelta,
+  type SubscribeResult,
+} from '../../shared/realtime.ts';
 import { RegionTree, type RegionNode } from '../../shared/regions.ts';
 import { apiRequest } from '../api/http.ts';
 import {
@@ -289,21 +295,108 @@ function scheduleFacilityReload(kind: keyof typeof facilityReload): void {
   }, 1000);
 }
 
-/** Boundaries changed (any console's commit): refetch the grids once per burst of events and redraw. */
-let gridReload = 0;
-function scheduleGridReload(): void {
-  if (gridReload) return;
-  gridReload = window.setTimeout(() => {
-    gridReload = 0;
-    void reloadGrids();
-  }, 150);
+// ---- boundary changes (any console's commit) ----
+// Each `grid:boundary-changed` names one grid; the console refetches only the reshaped ones and drops
+// the retired ones, then patches its grid collection. Patches and full reloads run one at a time, in
+// order, so an older answer never overwrites a newer one.
+
+/** Seq of the last grid-set change the loaded grids include; null until the first snapshot says. */
+let gridsBoundarySeq: number | null = null;
+/** Reshaped grids waiting to be patched, with the seq of the event that said so. */
+const pendingReshaped = new Map<number, { retired: boolean; seq: number }>();
+/** Outlines that came with a push (the seq of that push): used for a pending grid when not older. */
+const pushedShapes = new Map<number, { feature: GridFeature; seq: number }>();
+let pendingBoundarySeq = 0;
+let boundaryFlush = 0;
+let gridWork: Promise<void> = Promise.resolve();
+
+function inOrder(work: () => Promise<void>): Promise<void> {
+  gridWork = gridWork.then(work, work);
+  return gridWork;
 }
 
-export async function reloadGrids(): Promise<void> {
+/** Reshaped grids as a push carried them (called before that push's events are applied). */
+export function receiveGridShapes(seq: number, shapes: readonly GridFeature[]): void {
+  for (const feature of shapes) pushedShapes.set(feature.properties.id, { feature, seq });
+}
+
+function queueBoundaryChange(event: EntityEvent): void {
+  const data = BoundaryChangedData.safeParse(event.data);
+  pendingBoundarySeq = Math.max(pendingBoundarySeq, event.seq);
+  // Only occupants moved in or out of it: its status follows in the same push, its outline is unchanged.
+  // (An event without these fields predates them: refetch the grid to be safe.)
+  if (event.gridId !== null && !(data.success && !data.data.reshaped))
+    pendingReshaped.set(event.gridId, { retired: data.success && data.data.retired, seq: event.seq });
+  // One commit's events arrive in one push per room the console is in: patch once for all of them.
+  if (!boundaryFlush)
+    boundaryFlush = window.setTimeout(() => {
+      boundaryFlush = 0;
+      void inOrder(patchReshapedGrids);
+    }, 0);
+}
+
+/** This console committed these grids: refetch them now rather than wait for the push. */
+export function refetchGrids(ids: readonly number[]): Promise<void> {
+  for (const id of ids) pendingReshaped.set(id, { retired: false, seq: Number.MAX_SAFE_INTEGER });
+  return inOrder(patchReshapedGrids);
+}
+
+async function patchReshapedGrids(): Promise<void> {
+  const changes = new Map(pendingReshaped);
+  const seq = pendingBoundarySeq;
+  pendingReshaped.clear();
+  if (changes.size === 0 || !get().grids) return;
+  const ready = new Map<number, GridFeature>();
+  const fetchIds: number[] = [];
+  for (const [id, change] of changes) {
+    const pushed = pushedShapes.get(id);
+    pushedShapes.delete(id);
+    if (change.retired) continue;
+    if (pushed && pushed.seq >= change.seq) ready.set(id, pushed.feature);
+    else fetchIds.push(id);
+  }
+  if (fetchIds.length > maxGridIdsPerQuery) return fullGridReload();
+  if (fetchIds.length) {
+    const fetched = await apiRequest(GridFeatureCollection, `/api/grids?ids=${fetchIds.join(',')}`).catch(
+      () => null,
+    );
+    if (!fetched) return fullGridReload();
+    for (const feature of fetched.features) ready.set(feature.properties.id, feature);
+  }
+  const latest = get().grids;
+  if (!latest) return;
+  // Changed grids keep their place in the collection; new ones go last; retired (or now out of scope,
+  // i.e. not fetched) ones go.
+  const features = latest.features.flatMap((feature) => {
+    const id = feature.properties.id;
+    return !changes.has(id) ? [feature] : ready.has(id) ? [ready.get(id)!] : [];
+  });
+  const known = new Set(latest.features.map((f) => f.properties.id));
+  for (const [id, feature] of ready) if (!known.has(id)) features.push(feature);
+  const gridInfo = new Map(get().gridInfo);
+  for (const id of changes.keys()) gridInfo.delete(id);
+  for (const [id, info] of indexGrids({ type: 'FeatureCollection', features: [...ready.values()] }))
+    gridInfo.set(id, info);
+  const patched: GridFeatureCollection = { type: 'FeatureCollection', features };
+  setGrids(patched, gridInfo);
+  gridsBoundarySeq = Math.max(gridsBoundarySeq ?? 0, seq);
+}
+
+/** Refetches every grid (after missing boundary changes, e.g. offline during a commit). */
+export function reloadGrids(): Promise<void> {
+  return inOrder(fullGridReload);
+}
+
+async function fullGridReload(): Promise<void> {
+  const seq = pendingBoundarySeq;
   const grids = await apiRequest(GridFeatureCollection, '/api/grids').catch(() => null);
-  const root = get().regionTree;
   if (!grids) return;
-  const gridInfo = indexGrids(grids);
+  setGrids(grids, indexGrids(grids));
+  gridsBoundarySeq = Math.max(gridsBoundarySeq ?? 0, seq);
+}
+
+function setGrids(grids: GridFeatureCollection, gridInfo: Map<number, GridInfo>): void {
+  const root = get().regionTree;
   const regionInfo = root ? indexRegions(root, gridInfo) : get().regionInfo;
   let countyBbox: Bbox | null = null;
   for (const grid of gridInfo.values()) countyBbox = mergeBbox(countyBbox, grid.bbox);
@@ -324,6 +417,13 @@ export function setConnection(connection: Connection, realtimeError: string | nu
 }
 
 export function receiveSubscribe(result: SubscribeResult): void {
+  if (result.snapshot) {
+    // A snapshot instead of a replay: this console may have missed boundary changes while away.
+    const { boundarySeq } = result.snapshot;
+    pendingBoundarySeq = Math.max(pendingBoundarySeq, boundarySeq);
+    if (gridsBoundarySeq === null) gridsBoundarySeq = boundarySeq;
+    else if (boundarySeq > gridsBoundarySeq) void reloadGrids();
+  }
   const live = applySubscribeResult(get().live, result);
   set(live.rev !== get().live.rev ? { live, breaks: breaksFor(live.grids.values()) } : { live });
 }
@@ -355,7 +455,7 @@ export function receiveEvents(envelope: EnvelopeOf<{ events: EntityEvent[] }>): 
   if (outcome === 'stale') return outcome;
   let alert: Alert | null = null;
   for (const event of fresh) {
-    if (event.type === 'grid:boundary-changed') scheduleGridReload();
+    if (event.type === 'grid:boundary-changed') queueBoundaryChange(event);
     if (event.type === 'checkpoint:updated') scheduleFacilityReload('checkpoints');
     if (event.type === 'isolation:admitted' || event.type === 'isolation:released')
       scheduleFacilityReload('isolationSites');

@@ -5,6 +5,7 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import type pg from 'pg';
 import { ErrorCode } from '../../shared/api-error.ts';
 import type { BoundaryChangeSet, BoundaryPreview, BoundaryProblem } from '../../shared/boundaries.ts';
+import type { BoundaryChangedData } from '../../shared/realtime.ts';
 import { HttpError } from '../http/http-error.ts';
 import { GridIndex } from '../spatial/grid-index.ts';
 import type { GridInput } from '../spatial/packed-grids.ts';
@@ -545,13 +546,20 @@ export async function commitChangeSet(
   await applyReassignment(client, plan);
   const affected = [...new Set([...touched, ...plan.summary.flatMap((m) => [m.from, m.to])])];
   await recomputeGridStatus(client, affected);
+  const revisionOf = new Map(revisions.rows.map((r) => [r.grid_id, r.revision]));
   const seqs = await appendEvents(
     client,
     affected.map((gridId) => ({
       type: 'grid:boundary-changed',
       gridId,
       actorUserId,
-      payload: { changeKind: set.kind, retired: retired.includes(gridId), grids: affected.length },
+      payload: {
+        changeKind: set.kind,
+        retired: retired.includes(gridId),
+        reshaped: revisionOf.has(gridId),
+        revision: revisionOf.get(gridId) ?? null,
+        grids: affected.length,
+      } satisfies BoundaryChangedData,
     })),
   );
   return {

@@ -21,6 +21,7 @@ export async function listGridFeatures(
   const where = ['g.retired_at IS NULL', gridInScopeSql('g', scope, params)];
   if (query.kind) where.push(`g.kind = ${params.add(query.kind)}`);
   if (query.region) where.push(gridInRegionSql('g', query.region, params));
+  if (query.ids) where.push(`g.id = ANY(${params.add(query.ids)}::int[])`);
   if (query.bbox) {
     const [minLon, minLat, maxLon, maxLat] = query.bbox;
     where.push(
@@ -101,4 +102,36 @@ export async function listGridFeaturesAsOf(pool: pg.Pool, asOf: string): Promise
     [asOf],
   );
   return { type: 'FeatureCollection', features: rows.map((r) => r.feature) };
+}
+
+export interface GridExportRow {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  sectorKind: string | null;
+  villageCode: string | null;
+  village: string | null;
+  township: string | null;
+  revision: number;
+  /** ISO WKB of the MultiPolygon, exterior rings counter-clockwise as in the GeoJSON export. */
+  wkb: Buffer;
+  envelope: [number, number, number, number];
+}
+
+/** The same grids as `listGridFeaturesAsOf`, with village and township names and WKB geometry (for
+ *  binary exports). */
+export async function listGridExportRowsAsOf(pool: pg.Pool, asOf: string): Promise<GridExportRow[]> {
+  const { rows } = await pool.query<Omit<GridExportRow, 'envelope'> & { envelope: number[] }>(
+    `SELECT g.id, coalesce(r.code, g.code) AS code, r.name, g.kind, g.sector_kind AS "sectorKind",
+            g.village_code AS "villageCode", v.name AS village, t.name AS township, r.revision,
+            ST_AsBinary(ST_ForcePolygonCCW(ST_Multi(r.geom)), 'NDR') AS wkb,
+            ARRAY[ST_XMin(r.geom), ST_YMin(r.geom), ST_XMax(r.geom), ST_YMax(r.geom)] AS envelope
+     FROM grid_revisions r JOIN grids g ON g.id = r.grid_id
+     LEFT JOIN regions v ON v.code = g.village_code LEFT JOIN regions t ON t.code = v.parent_code
+     WHERE r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1) AND r.geom IS NOT NULL
+     ORDER BY g.kind DESC, coalesce(r.code, g.code)`,
+    [asOf],
+  );
+  return rows.map((row) => ({ ...row, envelope: row.envelope as [number, number, number, number] }));
 }

@@ -28,8 +28,13 @@ export interface RouteSpec<
   /** A non-JSON body (e.g. text/csv) the handler reads from `req.body` itself. */
   bodyContentType?: string;
   response: R;
+  /** Other media types the route may answer with (files the handler writes itself, see `answered`). */
+  alsoReturns?: readonly string[];
   status?: number;
 }
+
+/** Returned by a handler that wrote the response itself (a binary file). */
+export const answered: unique symbol = Symbol('answered');
 
 export interface RouteInput<Q, P, B> {
   query: Q;
@@ -68,7 +73,7 @@ export class ApiRegistry {
 
   add<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
     spec: RouteSpec<Q, P, B, R>,
-    handler: (input: RouteInput<Out<Q>, Out<P>, Out<B>>) => Promise<z.input<R>>,
+    handler: (input: RouteInput<Out<Q>, Out<P>, Out<B>>) => Promise<z.input<R> | typeof answered>,
   ): void {
     this.routes.push(spec as unknown as RouteSpec);
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
@@ -87,7 +92,7 @@ export class ApiRegistry {
         res,
       } as RouteInput<Out<Q>, Out<P>, Out<B>>;
       const result = await handler(input);
-      if (res.headersSent) return;
+      if (result === answered || res.headersSent) return;
       res.status((res.locals.status as number | undefined) ?? spec.status ?? 200).json(result);
     });
   }
@@ -149,7 +154,15 @@ export class ApiRegistry {
         responses: {
           [String(route.status ?? 200)]: {
             description: 'success',
-            content: { 'application/json': { schema: schema(route.response, 'output') } },
+            content: {
+              'application/json': { schema: schema(route.response, 'output') },
+              ...Object.fromEntries(
+                (route.alsoReturns ?? []).map((type) => [
+                  type,
+                  { schema: { type: 'string', contentMediaType: type } },
+                ]),
+              ),
+            },
           },
           '400': errorResponse,
           ...(route.roles === 'public' ? {} : { '401': errorResponse, '403': errorResponse }),

@@ -1,6 +1,6 @@
 // Boundary editing for planners: preview a change set's impact, commit it atomically with optimistic
-// locking, read a grid's history, export the boundaries (now or as of a date).
-import { z } from 'zod';
+// locking, read a grid’s history, export the boundaries (now or as of a date; GeoJSON or GeoPackage).
+import type { z } from 'zod';
 import { ErrorCode } from '../../shared/api-error.ts';
 import {
   BoundaryChangeSet,
@@ -8,6 +8,7 @@ import {
   BoundaryCommitResult,
   BoundaryImport,
   BoundaryImportPreview,
+  BoundaryExportQuery,
   BoundaryPreview,
   GridRevisionList,
 } from '../../shared/boundaries.ts';
@@ -16,9 +17,10 @@ import { readGridInputs, readGridSetRevision } from '../db/assigner.repo.ts';
 import { commitChangeSet, previewChangeSet } from '../db/boundaries.repo.ts';
 import { planImport } from '../db/boundary-import.repo.ts';
 import { withTransaction } from '../db/database.ts';
-import { listGridFeaturesAsOf } from '../db/grids.repo.ts';
+import { listGridExportRowsAsOf, listGridFeaturesAsOf, type GridExportRow } from '../db/grids.repo.ts';
+import { geoPackageMediaType, writeGeoPackage } from '../spatial/geopackage-writer.ts';
 import type { AppDeps } from '../app.ts';
-import { allRoles, type ApiRegistry } from './api-registry.ts';
+import { allRoles, answered, type ApiRegistry } from './api-registry.ts';
 import { HttpError, notFound } from './http-error.ts';
 
 const planners = ['planner', 'commander'] as const;
@@ -128,16 +130,60 @@ export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
     {
       method: 'get',
       path: '/api/boundaries/export',
-      summary: 'All grids as an RFC 7946 GeoJSON file, as they are now or as they were at `asOf`',
+      summary:
+        'All grids as they are now or as they were at `asOf`: an RFC 7946 GeoJSON file, or with `format=gpkg` an OGC GeoPackage 1.3 file (layer `grids`, EPSG:4326)',
       tag: 'boundaries',
       roles: ['planner', 'commander', 'dispatcher'],
-      query: z.object({ asOf: z.iso.datetime({ offset: true }).optional() }),
+      query: BoundaryExportQuery,
       response: GridFeatureCollection,
+      alsoReturns: [geoPackageMediaType],
     },
     async ({ query, res }) => {
       const at = query.asOf ?? new Date().toISOString();
-      res.setHeader('content-disposition', `attachment; filename="tiantai-grids-${at.slice(0, 10)}.geojson"`);
-      return listGridFeaturesAsOf(deps.pool, at);
+      const name = `tiantai-grids-${at.slice(0, 10)}`;
+      if (query.format === 'geojson') {
+        res.setHeader('content-disposition', `attachment; filename="${name}.geojson"`);
+        return listGridFeaturesAsOf(deps.pool, at);
+      }
+      const file = await writeGridGeoPackage(await listGridExportRowsAsOf(deps.pool, at), at);
+      res.setHeader('content-disposition', `attachment; filename="${name}.gpkg"`);
+      res.type(geoPackageMediaType).send(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
+      return answered;
     },
   );
+}
+
+/** One `grids` layer: the GeoJSON export's properties as columns, plus village and township names. */
+function writeGridGeoPackage(rows: GridExportRow[], at: string): Promise<Uint8Array> {
+  return writeGeoPackage({
+    table: 'grids',
+    identifier: 'grids',
+    description: `天台县网格 Tiantai County grids as of ${at}`,
+    geometryType: 'MULTIPOLYGON',
+    columns: [
+      { name: 'code', type: 'TEXT', notNull: true },
+      { name: 'name', type: 'TEXT', notNull: true },
+      { name: 'kind', type: 'TEXT', notNull: true },
+      { name: 'sector_kind', type: 'TEXT', notNull: false },
+      { name: 'village_code', type: 'TEXT', notNull: false },
+      { name: 'village', type: 'TEXT', notNull: false },
+      { name: 'township', type: 'TEXT', notNull: false },
+      { name: 'revision', type: 'INTEGER', notNull: true },
+    ],
+    features: rows.map((row) => ({
+      id: row.id,
+      wkb: row.wkb,
+      envelope: row.envelope,
+      values: [
+        row.code,
+        row.name,
+        row.kind,
+        row.sectorKind,
+        row.villageCode,
+        row.village,
+        row.township,
+        row.revision,
+      ],
+    })),
+  });
 }

@@ -12,7 +12,9 @@ import {
   type RegionStatusPatch,
   type ServerToClientEvents,
 } from '../../shared/realtime.ts';
+import type { GridFeature } from '../../shared/grids.ts';
 import { readEventsAfter, readMaxSeq, type LoggedEvent } from '../db/events.repo.ts';
+import { listGridFeatures } from '../db/grids.repo.ts';
 import { countyRoom, regionRoom, roomsOfGrid } from './rooms.ts';
 import { StatusModel } from './status-model.ts';
 
@@ -41,8 +43,10 @@ export interface BroadcasterOptions {
 
 type Io = Server<ClientToServerEvents, ServerToClientEvents>;
 
-/** Event types that change which grids exist or where they are: the model is reloaded whole. */
-const reloadTypes = new Set(['grid:boundary-changed', 'dataset:loaded']);
+/** A new dataset replaces every grid: the model is reloaded whole. A boundary commit changes a few
+ *  grids: only those are re-read (StatusModel.reshape). */
+const reloadType = 'dataset:loaded';
+const boundaryType = 'grid:boundary-changed';
 
 const entityTypes = new Set<string>(EntityEvent.shape.type.options);
 export const isEntityEvent = (e: LoggedEvent): e is LoggedEvent & { type: EntityEvent['type'] } =>
@@ -55,6 +59,17 @@ export const toEntityEvent = (e: LoggedEvent & { type: EntityEvent['type'] }): E
   gridId: e.gridId,
   data: e.data,
 });
+
+/** Reshaped grids ride in the push up to this much GeoJSON; beyond it (a large import) consoles fetch
+ *  them by id instead of every socket being written a multi-megabyte message. */
+const maxShapeBytes = 256 * 1024;
+
+async function readGridShapes(pool: pg.Pool, ids: number[]): Promise<GridFeature[]> {
+  const { features } = await listGridFeatures(pool, { ids }, { kind: 'county' });
+  let bytes = 0;
+  for (const feature of features) bytes += JSON.stringify(feature.geometry).length;
+  return bytes <= maxShapeBytes ? features : [];
+}
 
 export class Broadcaster {
   private model: StatusModel | null = null;
@@ -148,24 +163,30 @@ export class Broadcaster {
       const clockDue = Date.now() - this.lastClockRefresh >= (this.options.clockRefreshMs ?? 60_000);
       if (events.length > 0 || clockDue || this.pushAllNext) {
         let changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] };
-        if (this.pushAllNext || events.some((e) => reloadTypes.has(e.type))) {
+        let shapes: GridFeature[] = [];
+        if (this.pushAllNext || events.some((e) => e.type === reloadType)) {
           this.pushAllNext = false;
           const fresh = await StatusModel.load(this.pool);
           this.model = fresh;
           changes = { grids: [...fresh.grids.values()], regions: [...fresh.regions.values()] };
-        } else if (clockDue) {
-          changes = await this.model.refresh(this.pool);
         } else {
-          const touched = [...new Set(events.map((e) => e.gridId).filter((id): id is number => id !== null))];
-          changes = touched.length
-            ? await this.model.refresh(this.pool, touched)
-            : { grids: [], regions: [] };
+          const idsOf = (list: LoggedEvent[]): number[] => [
+            ...new Set(list.map((e) => e.gridId).filter((id): id is number => id !== null)),
+          ];
+          const reshaped = idsOf(events.filter((e) => e.type === boundaryType && e.data.reshaped !== false));
+          const regrouped = reshaped.length ? await this.model.reshape(this.pool, reshaped) : [];
+          const touched = idsOf(events);
+          changes =
+            clockDue || touched.length
+              ? await this.model.refresh(this.pool, clockDue ? undefined : touched, regrouped)
+              : { grids: [], regions: [] };
+          if (reshaped.length) shapes = await readGridShapes(this.pool, reshaped);
         }
         if (clockDue) this.lastClockRefresh = Date.now();
         const seq = events.length ? events[events.length - 1]!.seq : this.lastSeq;
         this.options.onPushing?.(seq);
         const fanOutStarted = performance.now();
-        this.push(seq, events, changes);
+        this.push(seq, events, changes, shapes);
         this.lastFanOutMs = performance.now() - fanOutStarted;
         this.lastSeq = seq;
         this.stats.ticks++;
@@ -185,9 +206,15 @@ export class Broadcaster {
     seq: number,
     events: LoggedEvent[],
     changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] },
+    shapes: GridFeature[],
   ): void {
     const model = this.model!;
-    type Payload = { events: EntityEvent[]; grids: GridStatusPatch[]; regions: RegionStatusPatch[] };
+    type Payload = {
+      events: EntityEvent[];
+      grids: GridStatusPatch[];
+      regions: RegionStatusPatch[];
+      gridShapes: GridFeature[];
+    };
     const rooms = new Map<string, Payload>();
     // An empty room still costs an encode per emit; its seq is recorded as pushed (nothing to miss there:
     // a socket that joins later reads the current state in its catch-up).
@@ -200,7 +227,7 @@ export class Broadcaster {
         skipped.add(name);
         return null;
       }
-      rooms.set(name, (entry = { events: [], grids: [], regions: [] }));
+      rooms.set(name, (entry = { events: [], grids: [], regions: [], gridShapes: [] }));
       return entry;
     };
     for (const event of events) {
@@ -213,6 +240,10 @@ export class Broadcaster {
     for (const grid of changes.grids) {
       for (const name of roomsOfGrid(grid.gridId, model.places.get(grid.gridId)))
         room(name)?.grids.push(grid);
+    }
+    for (const shape of shapes) {
+      const id = shape.properties.id;
+      for (const name of roomsOfGrid(id, model.places.get(id))) room(name)?.gridShapes.push(shape);
     }
     for (const region of changes.regions) {
       // A region's roll-up goes to its own room and to every room above it (a township room shows its villages).
@@ -229,7 +260,13 @@ export class Broadcaster {
         seq,
         at,
         type: 'status:delta',
-        payload: { grids: payload.grids, regions: payload.regions, fromSeq, events: payload.events },
+        payload: {
+          grids: payload.grids,
+          regions: payload.regions,
+          fromSeq,
+          events: payload.events,
+          ...(payload.gridShapes.length ? { gridShapes: payload.gridShapes } : {}),
+        },
       });
       this.roomSeq.set(name, seq);
       this.stats.pushes++;

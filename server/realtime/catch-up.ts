@@ -68,7 +68,12 @@ export async function buildSnapshot(db: Queryable, grant: Grant, atSeq: number):
     .filter(isEntityEvent)
     .slice(-recentEventCount)
     .map(toEntityEvent);
-  return { ...status, recent };
+  const boundary = await db.query<{ seq: number }>(
+    `SELECT coalesce(max(seq), 0)::int AS seq FROM events
+     WHERE type IN ('grid:boundary-changed', 'dataset:loaded') AND seq <= $1`,
+    [atSeq],
+  );
+  return { ...status, recent, boundarySeq: boundary.rows[0]!.seq };
 }
 
 export type CatchUp =

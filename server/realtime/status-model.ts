@@ -69,6 +69,43 @@ export class StatusModel {
     );
   }
 
+  /**
+   * A boundary commit created, retired or reshaped these grids: re-reads their places and moves them
+   * between the region roll-ups, leaving every other grid as it is (a full `load` re-reads them all).
+   * Retired grids leave the roll-ups and the statuses but keep their place, so this window's events about
+   * them still reach their rooms. Returns the regions whose membership changed (for `refresh`).
+   */
+  async reshape(db: Queryable, gridIds: readonly number[]): Promise<Set<string>> {
+    const { rows } = await db.query<{ id: number; village_code: string | null; retired: boolean }>(
+      'SELECT id, village_code, retired_at IS NOT NULL AS retired FROM grids WHERE id = ANY($1::int[])',
+      [gridIds],
+    );
+    const regions = new Set<string>();
+    for (const row of rows) {
+      const before = this.places.get(row.id);
+      for (const code of before ? regionsOfPlace(this.countyCode, before) : []) {
+        this.members.get(code)?.delete(row.id);
+        regions.add(code);
+      }
+      const place: GridPlace = {
+        villageCode: row.village_code,
+        townshipCode: row.village_code ? row.village_code.slice(0, 9) : null,
+      };
+      this.places.set(row.id, place);
+      if (row.retired) {
+        this.grids.delete(row.id);
+        continue;
+      }
+      for (const code of regionsOfPlace(this.countyCode, place)) {
+        let set = this.members.get(code);
+        if (!set) this.members.set(code, (set = new Set()));
+        set.add(row.id);
+        regions.add(code);
+      }
+    }
+    return regions;
+  }
+
   /** Regions whose roll-up counts this grid (the same membership `rollUp` sums over). */
   private regionsOfGrid(gridId: number): string[] {
     const place = this.places.get(gridId);
@@ -77,10 +114,12 @@ export class StatusModel {
 
   /** Re-reads these grids (all when omitted) and returns patches of the grids and regions whose status
    *  changed. Region roll-ups move by each changed grid's difference (a county roll-up is a sum over every
-   *  grid: re-summing it per window would cost more than the change); `rollUp` gives the same result. */
+   *  grid: re-summing it per window would cost more than the change); `rollUp` gives the same result.
+   *  `alsoRegions` (whose membership `reshape` changed) are summed afresh, changed statuses or not. */
   async refresh(
     db: Queryable,
     gridIds?: readonly number[],
+    alsoRegions: Iterable<string> = [],
   ): Promise<{ grids: GridStatusPatch[]; regions: RegionStatusPatch[] }> {
     const fresh = await readGridStatuses(db, gridIds);
     const grids: GridStatusPatch[] = [];
@@ -100,6 +139,11 @@ export class StatusModel {
         }
         moveRollUp(entry.after, before, status);
       }
+    }
+    for (const code of alsoRegions) {
+      const entry = moved.get(code);
+      if (entry) entry.after = this.rollUp(code);
+      else moved.set(code, { before: this.regions.get(code), after: this.rollUp(code) });
     }
     const regions: RegionStatusPatch[] = [];
     for (const [code, { before, after }] of moved) {
