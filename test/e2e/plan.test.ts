@@ -177,12 +177,12 @@ async function startRedrawWatch(code: string): Promise<void> {
         const now = Date.now();
         if (!watch.eventAt && s.live.events.some((e) => e.seq > before && e.type === 'grid:boundary-changed'))
           watch.eventAt = now;
-        if (!watch.patchedAt && [...s.gridInfo.values()].some((i) => i.code === gridCode))
-          watch.patchedAt = now;
+        const info = [...s.gridInfo.values()].find((i) => i.code === gridCode);
+        if (!watch.patchedAt && info) watch.patchedAt = now;
         if (
           !watch.drawnAt &&
-          (g.map?.querySourceFeatures('grids', { filter: ['==', ['get', 'code'], gridCode] }) ?? []).length >
-            0
+          info &&
+          (g.map?.querySourceFeatures('grids', { filter: ['==', ['get', 'id'], info.id] }) ?? []).length > 0
         ) {
           watch.drawnAt = now;
           clearInterval(timer);
