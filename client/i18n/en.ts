@@ -67,6 +67,7 @@ export const en: Messages = {
       rename: 'rename',
       initial: 'initial',
     },
+    initialReason: 'initial boundary from the reference dataset',
     changes: '{{count}} changes',
     previewing: 'Validating and computing the impact…',
     totals:

@@ -64,6 +64,7 @@ export const zhCN = {
       rename: '更名',
       initial: '初始',
     },
+    initialReason: '参考数据集的初始边界',
     changes: '{{count}} 项修改',
     previewing: '正在校验并计算影响…',
     totals:

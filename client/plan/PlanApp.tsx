@@ -355,7 +355,7 @@ function History() {
               <input type="radio" checked={shown === r.revision} onChange={() => showRevision(r.revision)} />#
               {r.revision} <time dateTime={r.validFrom}>{formatDateTime(r.validFrom)}</time> ·{' '}
               {t(`plan.kind.${r.kind}`, { defaultValue: r.kind })} · {r.code} {r.name} · {r.author ?? '—'} ·{' '}
-              {r.reason}
+              {r.kind === 'initial' ? t('plan.initialReason') : r.reason}
             </label>
             {r.geometry && r.validTo !== null && (
               <button
