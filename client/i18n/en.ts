@@ -35,6 +35,7 @@ export const en: Messages = {
     sectorKind: 'Sector',
     rename: 'Rename / recode',
     import: 'Import GeoJSON boundaries',
+    chooseFile: 'Choose a GeoJSON file…',
     importSummary:
       '{{features}} features: {{accepted}} to change, {{unchanged}} unchanged, {{rejected}} rejected',
     feature: 'Feature',

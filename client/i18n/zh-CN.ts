@@ -32,6 +32,7 @@ export const zhCN = {
     sectorKind: '行业类型',
     rename: '更名 / 改编码',
     import: '导入 GeoJSON 边界',
+    chooseFile: '选择 GeoJSON 文件…',
     importSummary:
       '共 {{features}} 个要素：将修改 {{accepted}} 个，未变化 {{unchanged}} 个，拒绝 {{rejected}} 个',
     feature: '要素',

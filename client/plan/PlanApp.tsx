@@ -386,10 +386,14 @@ function Import() {
   const error = usePlan((s) => s.importError);
   return (
     <section className="plan-section" data-testid="plan-import">
-      <label>
-        {t('plan.import')}{' '}
+      {/* The native file input shows the browser's own words ("Choose File"), not the console's
+          language: it stays in the label for keyboard and drop, visually replaced by a button. */}
+      <div>{t('plan.import')}</div>
+      <label className="file-button">
+        {t('plan.chooseFile')}
         <input
           type="file"
+          className="visually-hidden"
           accept=".geojson,.json,application/geo+json,application/json"
           data-testid="plan-import-file"
           onChange={(e) => {

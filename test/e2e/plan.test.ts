@@ -516,6 +516,9 @@ describe('planner mode', () => {
     await expect(page.getByTestId('plan-import-rejected').textContent()).resolves.toContain('要素格式错误');
     const { changeSet } = await expectPreviewMatchesApi();
     expect(changeSet.kind).toBe('import');
+    // The file chooser reads in the console's language, not the browser's ("Choose File").
+    await page.getByTestId('plan-import').scrollIntoViewIfNeeded();
+    expect(await page.getByTestId('plan-import').innerText()).toContain('选择 GeoJSON 文件');
     await planner.screenshot('plan-import');
     await commitWithReason('导入边界');
     expect(await countGrids()).toBe(gridCountBefore + 1);
