@@ -57,6 +57,11 @@ async function readScopeStatus(
   return { grids, regions: [...members].map(([code, list]) => rollUp(code, list)) };
 }
 
+/** Seq of the last change of the grid set itself at or before $1. Its WHERE matches the partial index
+ *  events_grid_set_idx (migration 006) word for word: change both together. */
+export const lastGridSetChangeSql = `SELECT coalesce(max(seq), 0)::int AS seq FROM events
+     WHERE type IN ('grid:boundary-changed', 'dataset:loaded') AND seq <= $1`;
+
 export async function buildSnapshot(db: Queryable, grant: Grant, atSeq: number): Promise<Snapshot> {
   const status = await readScopeStatus(db, grant);
   const { rows } = await db.query<{ seq: number }>(
@@ -68,11 +73,7 @@ export async function buildSnapshot(db: Queryable, grant: Grant, atSeq: number):
     .filter(isEntityEvent)
     .slice(-recentEventCount)
     .map(toEntityEvent);
-  const boundary = await db.query<{ seq: number }>(
-    `SELECT coalesce(max(seq), 0)::int AS seq FROM events
-     WHERE type IN ('grid:boundary-changed', 'dataset:loaded') AND seq <= $1`,
-    [atSeq],
-  );
+  const boundary = await db.query<{ seq: number }>(lastGridSetChangeSql, [atSeq]);
   return { ...status, recent, boundarySeq: boundary.rows[0]!.seq };
 }
 
