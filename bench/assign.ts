@@ -88,7 +88,15 @@ async function main(): Promise<void> {
         check(`engine >= 20x PostGIS join at Tiantai scale, ${engineName}`, null, `skipped: ${m.skipped}`);
         continue;
       }
-      // Judged against the fastest join measured (as written or tuned), not against end to end.
+      // The issue's wording: the spatial join with a GiST index, as anyone would write it.
+      const asWritten = m.variants.find((v) => v.kind === 'join');
+      if (asWritten)
+        check(
+          `engine >= 20x PostGIS join (as written, GiST) at Tiantai, ${engineName}`,
+          tiantai.engine / asWritten.pointsPerSecond >= 20,
+          `${(tiantai.engine / asWritten.pointsPerSecond).toFixed(1)}x (${fmt(tiantai.engine)} vs ${fmt(asWritten.pointsPerSecond)} points/s)`,
+        );
+      // Stricter, our own: against the fastest join measured (as written or hand-tuned), not end to end.
       const joins = m.variants.filter((v) => v.kind !== 'end-to-end');
       const fastest = joins.reduce((a, b) => (b.pointsPerSecond > a.pointsPerSecond ? b : a));
       const ratio = tiantai.engine / fastest.pointsPerSecond;
