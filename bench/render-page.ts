@@ -308,6 +308,19 @@ export const pageScript = String.raw`
     return { ok, ms: performance.now() - t0, stateMs, reason: ok ? '' : 'not idle within ' + timeoutMs + ' ms' };
   }
 
-  window.__bench = { frames, streamLocal, refreshCost, paired, addProvince, idle };
+  /** Control: the map's setFeatureState becomes a no-op (on) or is restored (off). */
+  let realSetFeatureState = null;
+  function dropFeatureState(on) {
+    const m = map();
+    if (on && !realSetFeatureState) {
+      realSetFeatureState = m.setFeatureState;
+      m.setFeatureState = function () { return this; };
+    } else if (!on && realSetFeatureState) {
+      m.setFeatureState = realSetFeatureState;
+      realSetFeatureState = null;
+    }
+  }
+
+  window.__bench = { frames, streamLocal, refreshCost, paired, addProvince, idle, dropFeatureState };
 })();
 `;

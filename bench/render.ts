@@ -82,6 +82,8 @@ const only = argValue('only');
  */
 const pinMode = argValue('pin') ?? 'both';
 const profileWindows = process.argv.includes('--profile');
+/** Also run pinned control rounds: the writer streams while the page's socket is paused. */
+const controlRounds = process.argv.includes('--control');
 /**
  * Nice value of Chromium's processes in the pinned rounds (idle and streaming alike): on its own core it
  * still meets the PostgreSQL server's shared processes (WAL writer, …) and whatever else runs on the
@@ -649,6 +651,50 @@ async function tiantai(db: Db, server: ConsoleServer, page: Page): Promise<boole
     );
     runs.push({ label: 'pinned', list: await alternateRounds(idleWindow, streamWindow) });
     printCpu();
+    if (controlRounds) {
+      // The same server-side load with the page's socket paused: what the stream costs the frame when
+      // the page does none of the work (a machine effect: the cores are not independent).
+      cpu = { idle: [], streaming: [] };
+      const controlWindow = async (): Promise<FrameStats> => {
+        await page.evaluate('window.gc.realtime.pause()');
+        const writer = startWriter(db, gridIds, (warmMs + windowSeconds * 1000 + 300) / 1000);
+        await sleep(warmMs);
+        await pinAll(browserCpus, benchCpus, await postgresPids());
+        if (browserNice) await reniceBrowser(browserNice);
+        const frames = await measured('streaming');
+        await writer.done;
+        await page.evaluate('window.gc.realtime.resume()');
+        await pollPage(page, 'window.gc.connection() === "live"', 20_000);
+        await sleep(settleMs);
+        return frames;
+      };
+      console.log(
+        '  control, pinned: the writer streams but the page\'s socket is paused ("streaming" = that load)',
+      );
+      runs.push({
+        label: 'control (pinned, page not subscribed)',
+        list: await alternateRounds(idleWindow, controlWindow),
+      });
+      printCpu();
+      // The page receives and applies the stream, but the map's feature-state writes are dropped.
+      cpu = { idle: [], streaming: [] };
+      const noStateWindow = async (): Promise<FrameStats> => {
+        await bench(page, 'dropFeatureState', true);
+        try {
+          return await streamWindow();
+        } finally {
+          await bench(page, 'dropFeatureState', false);
+        }
+      };
+      console.log(
+        '  control, pinned: the page receives the stream, the map\'s setFeatureState is a no-op ("streaming" = that)',
+      );
+      runs.push({
+        label: 'control (pinned, feature-state writes dropped)',
+        list: await alternateRounds(idleWindow, noStateWindow),
+      });
+      printCpu();
+    }
   }
   if (profileWindows) {
     for (const phase of ['idle', 'streaming'] as const) {
@@ -685,14 +731,17 @@ async function tiantai(db: Db, server: ConsoleServer, page: Page): Promise<boole
   let judged = { idleP50: NaN, streamP50: NaN, ratio: { median: NaN, p25: NaN, p75: NaN } as Spread };
   for (const run of runs) {
     console.log(`  ${run.label}:`);
-    const last = run === runs[runs.length - 1];
+    const judge =
+      run.label === 'pinned' || (run.label === 'unpinned' && !runs.some((r) => r.label === 'pinned'));
     const verdict = judgeRounds(
       `Tiantai (${run.label})`,
       run.list,
-      last,
-      'printed for comparison with earlier sessions; the pinned rounds are judged',
+      judge,
+      run.label.startsWith('control')
+        ? 'a control, not the target'
+        : 'printed for comparison with earlier sessions; the pinned rounds are judged',
     );
-    judged = verdict;
+    if (judge) judged = verdict;
   }
   const pairedRatio = printPaired(
     'Tiantai',
