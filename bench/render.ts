@@ -299,7 +299,8 @@ async function openBrowser(): Promise<{ context: BrowserContext; page: Page; err
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    // The location names the failing resource of a "Failed to load resource" message.
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return { context, page, errors };
