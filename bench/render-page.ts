@@ -308,6 +308,24 @@ export const pageScript = String.raw`
     return { ok, ms: performance.now() - t0, stateMs, reason: ok ? '' : 'not idle within ' + timeoutMs + ' ms' };
   }
 
-  window.__bench = { frames, streamLocal, refreshCost, paired, addProvince, idle };
+  /** Control: the map's setFeatureState becomes a no-op (on; for the given sources only, or all when
+   *  none are given) or is restored (off). */
+  let realSetFeatureState = null;
+  function dropFeatureState(on, sources) {
+    const m = map();
+    if (on && !realSetFeatureState) {
+      const real = m.setFeatureState;
+      realSetFeatureState = real;
+      m.setFeatureState = function (target, state) {
+        if (sources && !sources.includes(target.source)) return real.call(this, target, state);
+        return this;
+      };
+    } else if (!on && realSetFeatureState) {
+      m.setFeatureState = realSetFeatureState;
+      realSetFeatureState = null;
+    }
+  }
+
+  window.__bench = { frames, streamLocal, refreshCost, paired, addProvince, idle, dropFeatureState };
 })();
 `;
