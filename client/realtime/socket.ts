@@ -6,12 +6,12 @@ import { io, type Socket } from 'socket.io-client';
 import {
   Envelope,
   protocolVersion,
-  StatusDelta,
   type ClientToServerEvents,
   type EnvelopeOf,
   type ServerToClientEvents,
   type SubscribeRequest,
 } from '../../shared/realtime.ts';
+import { decodeStatusDelta, WireStatusDelta } from '../../shared/status-wire.ts';
 import {
   receiveDelta,
   receiveEvents,
@@ -24,7 +24,7 @@ import {
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const DeltaEnvelope = Envelope(StatusDelta);
+const DeltaEnvelope = Envelope(WireStatusDelta);
 
 export interface RealtimeHandle {
   stop(): void;
@@ -119,15 +119,19 @@ export function startRealtime(): RealtimeHandle {
     setConnection(socket.active ? 'reconnecting' : 'offline', error.message);
     if (!socket.active) void refreshSession();
   });
-  socket.on('status:delta', (envelope: EnvelopeOf<StatusDelta>) =>
+  socket.on('status:delta', (envelope: EnvelopeOf<WireStatusDelta>) =>
     whenSubscribed(() => {
+      // Another protocol's push need not even parse: the version alone says resubscribe.
+      if (envelope?.v !== protocolVersion) return subscribe(false);
       const parsed = DeltaEnvelope.safeParse(envelope);
-      if (!parsed.success) return subscribe(false);
+      const payload = parsed.success ? decodeStatusDelta(parsed.data.payload) : null;
+      if (!parsed.success || !payload) return subscribe(false);
+      const delta = { ...parsed.data, payload };
       // The window's entity events first (as they happened), then the statuses they led to.
-      const { gridShapes } = parsed.data.payload;
-      if (gridShapes) receiveGridShapes(parsed.data.seq, gridShapes);
-      const events = { ...parsed.data, payload: { events: parsed.data.payload.events } };
-      if (receiveEvents(events) === 'resync' || receiveDelta(parsed.data) === 'resync') subscribe(false);
+      const { gridShapes } = payload;
+      if (gridShapes) receiveGridShapes(delta.seq, gridShapes);
+      const events = { ...delta, payload: { events: payload.events } };
+      if (receiveEvents(events) === 'resync' || receiveDelta(delta) === 'resync') subscribe(false);
     }),
   );
   socket.on('sync:reset', () => subscribe(false));
