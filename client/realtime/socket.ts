@@ -4,14 +4,13 @@
 // applied after its answer, so nothing is applied on top of a state the snapshot then replaces.
 import { io, type Socket } from 'socket.io-client';
 import {
-  Envelope,
   protocolVersion,
   type ClientToServerEvents,
   type EnvelopeOf,
   type ServerToClientEvents,
   type SubscribeRequest,
 } from '../../shared/realtime.ts';
-import { decodeStatusDelta, WireStatusDelta } from '../../shared/status-wire.ts';
+import { readDeltaEnvelope, type WireStatusDelta } from '../../shared/status-wire.ts';
 import {
   receiveDelta,
   receiveEvents,
@@ -23,8 +22,6 @@ import {
 } from '../state/store.ts';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const DeltaEnvelope = Envelope(WireStatusDelta);
 
 export interface RealtimeHandle {
   stop(): void;
@@ -123,10 +120,9 @@ export function startRealtime(): RealtimeHandle {
     whenSubscribed(() => {
       // Another protocol's push need not even parse: the version alone says resubscribe.
       if (envelope?.v !== protocolVersion) return subscribe(false);
-      const parsed = DeltaEnvelope.safeParse(envelope);
-      const payload = parsed.success ? decodeStatusDelta(parsed.data.payload) : null;
-      if (!parsed.success || !payload) return subscribe(false);
-      const delta = { ...parsed.data, payload };
+      const delta = readDeltaEnvelope(envelope);
+      if (!delta) return subscribe(false);
+      const { payload } = delta;
       // The window's entity events first (as they happened), then the statuses they led to.
       const { gridShapes } = payload;
       if (gridShapes) receiveGridShapes(delta.seq, gridShapes);
