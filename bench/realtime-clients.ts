@@ -12,8 +12,8 @@
 // with the parsed copy (a difference is counted as a mismatch). Everything else (connect, ack, errors)
 // is decoded as JSON as usual.
 import { io, type Socket } from 'socket.io-client';
-import { Envelope, protocolVersion, type Ack, type SubscribeResult } from '../shared/realtime.ts';
-import { decodeStatusDelta, WireStatusDelta } from '../shared/status-wire.ts';
+import { protocolVersion, type Ack, type SubscribeResult } from '../shared/realtime.ts';
+import { readDeltaEnvelope } from '../shared/status-wire.ts';
 import {
   Histogram,
   bindChildLifetime,
@@ -125,14 +125,12 @@ function envelopeSeq(raw: string): number {
   return Number(raw.slice(at + 6, end));
 }
 
-const DeltaEnvelope = Envelope(WireStatusDelta);
-
-/** What a console does with a push: parse, check against the schema, decode (client/realtime/socket.ts). */
+/** What a console does with a push: parse, check and decode it (client/realtime/socket.ts). */
 function parsePush(raw: string): ParsedPush {
-  const envelope = DeltaEnvelope.parse(JSON.parse(raw));
+  const envelope = readDeltaEnvelope(JSON.parse(raw));
+  if (!envelope) throw new Error('undecodable status:delta');
   if (envelope.v !== protocolVersion) throw new Error(`push of protocol ${envelope.v}`);
-  const delta = decodeStatusDelta(envelope.payload);
-  if (!delta) throw new Error('undecodable status:delta');
+  const delta = envelope.payload;
   const seqs: number[] = [];
   const ts: number[] = [];
   for (const event of delta.events) {

@@ -1,5 +1,6 @@
 // npm run bench:realtime [-- --quick] [-- --modes coalesced,naive[,product-naive]] [-- --scenarios 1000x1000,...]
 //                        [-- --client-processes 4] [-- --window-ms 50] [-- --max-window-ms 100]
+//                        [-- --clients-nice 0]
 //
 // The real-time pipeline end to end: a console server (its own process), N socket.io clients (spread
 // over several processes) subscribed to the county, and a writer process committing changes at R per
@@ -103,6 +104,15 @@ const windowText = windowMs === maxWindowMs ? `${windowMs} ms` : `${windowMs}–
 const clientProcesses = Number(option('client-processes') ?? 4);
 if (!Number.isInteger(clientProcesses) || clientProcesses < 1)
   throw new Error('--client-processes: a positive integer');
+/**
+ * Scheduling priority (nice) of the client processes (`--clients-nice`). The clients stand in for consoles
+ * on other machines; here they share the 2 cores with the server, and at 1,000 clients they use more CPU
+ * than the server does. At a positive nice they still do all their work but yield the cores to the server,
+ * the writer and PostgreSQL when those need them: their own queueing stays in the latency.
+ */
+const clientsNice = Number(option('clients-nice') ?? 0);
+if (!Number.isInteger(clientsNice) || clientsNice < 0 || clientsNice > 19)
+  throw new Error('--clients-nice: an integer 0..19');
 const writerConnections = 4;
 /** A transaction carries at most 100 ms worth of changes (1 change per transaction unless behind). */
 const maxBatchOf = (rate: number): number => Math.max(1, Math.round(rate / 10));
@@ -130,7 +140,9 @@ class Child {
       execArgv: [
         '--import',
         'tsx',
-        ...(process.env.BENCH_RT_PROFILE_DIR && file === 'realtime-server.ts'
+        ...(process.env.BENCH_RT_PROFILE_DIR &&
+        (file === 'realtime-server.ts' ||
+          (process.env.BENCH_RT_PROFILE_CLIENTS && file === 'realtime-clients.ts'))
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_RT_PROFILE_DIR}`]
           : []),
       ],
@@ -286,6 +298,7 @@ async function runOne(pool: pg.Pool, schema: string, scenario: Scenario, mode: M
         } satisfies ClientsConfig),
     );
     mine.push(...clientChildren);
+    for (const c of clientChildren) if (clientsNice) os.setPriority(c.pid, clientsNice);
     const writer = new Child('writer', 'realtime-writer.ts', {
       databaseUrl,
       schema,
@@ -748,7 +761,8 @@ async function main(): Promise<void> {
         `{reportId: 0, kind: 'bench', t}), grid uniform at random; when a writer connection finds several ` +
         `changes due it commits them in one transaction (column ch/tx; their counter bumps as one UPDATE)\n` +
         `latency = client receipt time − t (Date.now() just before the event INSERT + COMMIT); clients ` +
-        `subscribe to the county room (${clientProcesses} processes, one websocket each)\n` +
+        `subscribe to the county room (${clientProcesses} processes, one websocket each` +
+        `${clientsNice ? `, at nice ${clientsNice}: they yield the cores to the server, writer and PostgreSQL` : ', at the same priority as the server'})\n` +
         `modes: coalesced = product broadcaster, window ${windowText} (stretched while a push's fan-out takes more than half of it): one status:delta (statuses + entity ` +
         `events) per room per window; naive = one status:delta emit per change carrying that event, no statuses ` +
         `(bench/realtime-naive.ts)` +
