@@ -13,6 +13,7 @@
 // is decoded as JSON as usual.
 import { io, type Socket } from 'socket.io-client';
 import { protocolVersion, type Ack, type SubscribeResult } from '../shared/realtime.ts';
+import { readDeltaEnvelope } from '../shared/status-wire.ts';
 import {
   Histogram,
   bindChildLifetime,
@@ -109,6 +110,8 @@ interface ParsedPush {
   /** Bench events in this push: their seqs ascending and their t. */
   seqs: number[];
   ts: number[];
+  /** The push's server time (envelope `at`), ms since the epoch. */
+  atMs: number;
   firstSeen: number;
 }
 
@@ -122,21 +125,21 @@ function envelopeSeq(raw: string): number {
   return Number(raw.slice(at + 6, end));
 }
 
-interface EntityEnvelope {
-  payload: { events: { seq: number; type: string; data: { kind?: unknown; t?: unknown } }[] };
-}
-
+/** What a console does with a push: parse, check and decode it (client/realtime/socket.ts). */
 function parsePush(raw: string): ParsedPush {
-  const envelope = JSON.parse(raw) as EntityEnvelope;
+  const envelope = readDeltaEnvelope(JSON.parse(raw));
+  if (!envelope) throw new Error('undecodable status:delta');
+  if (envelope.v !== protocolVersion) throw new Error(`push of protocol ${envelope.v}`);
+  const delta = envelope.payload;
   const seqs: number[] = [];
   const ts: number[] = [];
-  for (const event of envelope.payload.events) {
+  for (const event of delta.events) {
     if (event.type !== 'report:filed' || event.data.kind !== 'bench' || typeof event.data.t !== 'number')
       continue;
     seqs.push(event.seq);
     ts.push(event.data.t);
   }
-  return { length: raw.length, seqs, ts, firstSeen: Date.now() };
+  return { length: raw.length, seqs, ts, atMs: Date.parse(envelope.at), firstSeen: Date.now() };
 }
 
 // ---- the clients --------------------------------------------------------------------------------------
@@ -151,6 +154,9 @@ interface BenchClient {
 }
 
 const latency = new Histogram();
+const toPush = new Histogram();
+const pushToReceipt = new Histogram();
+const pushBytes = new Histogram();
 const loop = startEventLoopMonitor();
 const stats = {
   duplicates: 0,
@@ -185,7 +191,9 @@ function onPush(client: BenchClient, raw: string): void {
       if (Number.isFinite(seq)) pushes.set(seq, push);
     }
   }
-  const { seqs, ts } = push;
+  const { seqs, ts, atMs } = push;
+  pushToReceipt.add(now - atMs);
+  pushBytes.add(raw.length);
   for (let i = 0; i < seqs.length; i++) {
     if (seqs[i]! <= client.lastSeq) {
       stats.duplicates++;
@@ -194,6 +202,7 @@ function onPush(client: BenchClient, raw: string): void {
     client.lastSeq = seqs[i]!;
     client.received++;
     latency.add(now - ts[i]!);
+    toPush.add(atMs - ts[i]!);
   }
 }
 
@@ -296,6 +305,8 @@ async function main(): Promise<void> {
   process.on('message', async (message: ParentToChild) => {
     if (message.type === 'mark') {
       loop.histogram.reset();
+      pushToReceipt.reset();
+      pushBytes.reset();
       stats.entityMessages = stats.statusMessages = stats.entityBytes = stats.statusBytes = 0;
     } else if (message.type === 'progress') {
       let received = 0;
@@ -327,6 +338,9 @@ async function main(): Promise<void> {
         snapshots: stats.snapshots,
         mismatches: stats.mismatches,
         latency: latency.toSparse(),
+        toPush: toPush.toSparse(),
+        pushToReceipt: pushToReceipt.toSparse(),
+        pushBytes: pushBytes.toSparse(),
         eventLoop: loop.read(),
       };
       sendToParent({ type: 'report', report });

@@ -64,6 +64,12 @@ export interface ClientsReport {
   /** Pushes whose content differed from another client's copy of the same push (must be 0). */
   mismatches: number;
   latency: SparseHistogram;
+  /** Per bench event: commit (t) → the push's server time `at` (window wait, log read, refresh). */
+  toPush: SparseHistogram;
+  /** Per push received: its `at` → receipt (fan-out to every socket, the wire, this process's queue). */
+  pushToReceipt: SparseHistogram;
+  /** Bytes of the pushes received (the socket.io packet text), per push. */
+  pushBytes: SparseHistogram;
   eventLoop: EventLoopDelay;
 }
 
@@ -74,12 +80,29 @@ export interface EventLoopDelay {
   max: number;
 }
 
+/** Mean, median and 99th percentile of a series of milliseconds. */
+export interface Spread {
+  mean: number;
+  p50: number;
+  p99: number;
+}
+
+export function spreadOf(values: readonly number[]): Spread {
+  if (values.length === 0) return { mean: NaN, p50: NaN, p99: NaN };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  return { mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, p50: at(0.5), p99: at(0.99) };
+}
+
 export interface ServerStats {
   /** Broadcaster ticks that pushed, pushes (one per room), events read: since the last 'mark'. */
   ticks: number;
   pushes: number;
   events: number;
   eventLoop: EventLoopDelay;
+  /** The product broadcaster's tick phases (server/realtime/broadcaster.ts TickTiming), when it ran. */
+  phases?: { lateMs: Spread; readMs: Spread; refreshMs: Spread; fanOutMs: Spread };
 }
 
 export interface WriterReport {
@@ -136,6 +159,19 @@ export class Histogram {
     this.buckets[bucket]! += n;
     this.count += n;
     if (ms > this.max) this.max = ms;
+  }
+
+  reset(): void {
+    this.buckets.fill(0);
+    this.count = 0;
+    this.max = 0;
+  }
+
+  /** Mean of the bucket values (1 ms resolution). */
+  mean(): number {
+    let sum = 0;
+    for (let i = 0; i < this.buckets.length; i++) if (this.buckets[i]! > 0) sum += i * this.buckets[i]!;
+    return this.count ? sum / this.count : NaN;
   }
 
   merge(sparse: SparseHistogram): void {

@@ -11,6 +11,7 @@
 // It can still be run as mode `product-naive` (`--modes coalesced,naive,product-naive`).
 import type pg from 'pg';
 import { protocolVersion } from '../shared/realtime.ts';
+import { encodeEntityEvent } from '../shared/status-wire.ts';
 import { readEventsAfter, readMaxSeq } from '../server/db/events.repo.ts';
 import { isEntityEvent, toEntityEvent } from '../server/realtime/broadcaster.ts';
 import type { Io } from '../server/realtime/realtime-server.ts';
@@ -60,7 +61,12 @@ export class NaiveBroadcaster {
           seq: event.seq,
           at: new Date().toISOString(),
           type: 'status:delta',
-          payload: { grids: [], regions: [], fromSeq: event.seq, events: [toEntityEvent(event)] },
+          payload: {
+            grids: [],
+            regions: [],
+            fromSeq: event.seq,
+            events: [encodeEntityEvent(toEntityEvent(event))],
+          },
         });
         this.stats.pushes++;
         this.stats.events++;

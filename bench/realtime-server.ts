@@ -11,6 +11,7 @@ import { createPool } from '../server/db/database.ts';
 import {
   bindChildLifetime,
   readChildConfig,
+  spreadOf,
   sendToParent,
   startEventLoopMonitor,
   type ParentToChild,
@@ -20,6 +21,15 @@ import { NaiveBroadcaster } from './realtime-naive.ts';
 
 bindChildLifetime(10 * 60_000);
 const config = readChildConfig<ServerConfig>();
+
+const phaseKeys = ['lateMs', 'readMs', 'refreshMs', 'fanOutMs'] as const;
+const phases: Record<(typeof phaseKeys)[number], number[]> = {
+  lateMs: [],
+  readMs: [],
+  refreshMs: [],
+  fanOutMs: [],
+};
+let marked = false;
 
 async function main(): Promise<void> {
   const pool = createPool({ connectionString: config.databaseUrl, max: 10 }, config.schema);
@@ -38,10 +48,15 @@ async function main(): Promise<void> {
     assigner,
     port: 0,
     host: '127.0.0.1',
-    broadcaster:
-      config.mode === 'product-naive'
+    broadcaster: {
+      ...(config.mode === 'product-naive'
         ? { windowMs: 0, maxWindowMs: 0, batchLimit: 1 }
-        : { windowMs: config.windowMs, maxWindowMs: config.maxWindowMs, batchLimit: 5000 },
+        : { windowMs: config.windowMs, maxWindowMs: config.maxWindowMs, batchLimit: 5000 }),
+      onTick: (timing) => {
+        if (!marked) return;
+        for (const key of phaseKeys) phases[key].push(timing[key]);
+      },
+    },
     logError: (error) => errors.push(String(error)),
     log: (line) => {
       if (/failed|error/i.test(line)) console.error(`[server] ${line}`);
@@ -61,6 +76,8 @@ async function main(): Promise<void> {
     if (message.type === 'mark') {
       base = { ...counters() };
       loop.histogram.reset();
+      marked = true;
+      for (const key of phaseKeys) phases[key].length = 0;
     } else if (message.type === 'stats') {
       const now = counters();
       sendToParent({
@@ -70,6 +87,16 @@ async function main(): Promise<void> {
           pushes: now.pushes - base.pushes,
           events: now.events - base.events,
           eventLoop: loop.read(),
+          ...(phases.readMs.length
+            ? {
+                phases: {
+                  lateMs: spreadOf(phases.lateMs),
+                  readMs: spreadOf(phases.readMs),
+                  refreshMs: spreadOf(phases.refreshMs),
+                  fanOutMs: spreadOf(phases.fanOutMs),
+                },
+              }
+            : {}),
         },
       });
     } else if (message.type === 'exit') {

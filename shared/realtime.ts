@@ -3,8 +3,12 @@
 import { z } from 'zod';
 import type { HealthCode } from './domain.ts';
 import { GridFeature } from './grids.ts';
+import type { WireStatusDelta } from './status-wire.ts';
 
-export const protocolVersion = 2;
+export { GridFeature };
+
+/** 3: `status:delta` travels in the compact form of shared/status-wire.ts. */
+export const protocolVersion = 3;
 
 /** Risk levels, in order. The rule (server/domain/risk-level.ts):
  *  high   — any red-code person in the grid who is not isolated at a site, or ≥ 3 overdue registrations;
@@ -125,7 +129,7 @@ export const BoundaryChangedData = z.object({
 });
 export type BoundaryChangedData = z.infer<typeof BoundaryChangedData>;
 
-/** Coalesced per window (≤ 100 ms), one push per room: the changed fields of every grid and region
+/** Coalesced per window (≤ 100 ms), one push per room (on the wire: WireStatusDelta): the changed fields of every grid and region
  *  that changed, and the window's entity events (one message, not two: a push is written to every
  *  socket of the room, so each message costs a write per console). */
 export const StatusDelta = z.object({
@@ -180,7 +184,8 @@ export const SubscribeResult = z.object({
 export type SubscribeResult = z.infer<typeof SubscribeResult>;
 
 export interface ServerToClientEvents {
-  'status:delta': (envelope: EnvelopeOf<StatusDelta>) => void;
+  /** A StatusDelta in its wire form: decode with `decodeStatusDelta` (shared/status-wire.ts). */
+  'status:delta': (envelope: EnvelopeOf<WireStatusDelta>) => void;
   /** The server asks the client to resubscribe (e.g. after a protocol change or its scope changed). */
   'sync:reset': (envelope: EnvelopeOf<{ reason: string }>) => void;
 }

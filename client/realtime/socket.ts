@@ -4,14 +4,13 @@
 // applied after its answer, so nothing is applied on top of a state the snapshot then replaces.
 import { io, type Socket } from 'socket.io-client';
 import {
-  Envelope,
   protocolVersion,
-  StatusDelta,
   type ClientToServerEvents,
   type EnvelopeOf,
   type ServerToClientEvents,
   type SubscribeRequest,
 } from '../../shared/realtime.ts';
+import { readDeltaEnvelope, type WireStatusDelta } from '../../shared/status-wire.ts';
 import {
   receiveDelta,
   receiveEvents,
@@ -23,8 +22,6 @@ import {
 } from '../state/store.ts';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const DeltaEnvelope = Envelope(StatusDelta);
 
 export interface RealtimeHandle {
   stop(): void;
@@ -119,15 +116,18 @@ export function startRealtime(): RealtimeHandle {
     setConnection(socket.active ? 'reconnecting' : 'offline', error.message);
     if (!socket.active) void refreshSession();
   });
-  socket.on('status:delta', (envelope: EnvelopeOf<StatusDelta>) =>
+  socket.on('status:delta', (envelope: EnvelopeOf<WireStatusDelta>) =>
     whenSubscribed(() => {
-      const parsed = DeltaEnvelope.safeParse(envelope);
-      if (!parsed.success) return subscribe(false);
+      // Another protocol's push need not even parse: the version alone says resubscribe.
+      if (envelope?.v !== protocolVersion) return subscribe(false);
+      const delta = readDeltaEnvelope(envelope);
+      if (!delta) return subscribe(false);
+      const { payload } = delta;
       // The window's entity events first (as they happened), then the statuses they led to.
-      const { gridShapes } = parsed.data.payload;
-      if (gridShapes) receiveGridShapes(parsed.data.seq, gridShapes);
-      const events = { ...parsed.data, payload: { events: parsed.data.payload.events } };
-      if (receiveEvents(events) === 'resync' || receiveDelta(parsed.data) === 'resync') subscribe(false);
+      const { gridShapes } = payload;
+      if (gridShapes) receiveGridShapes(delta.seq, gridShapes);
+      const events = { ...delta, payload: { events: payload.events } };
+      if (receiveEvents(events) === 'resync' || receiveDelta(delta) === 'resync') subscribe(false);
     }),
   );
   socket.on('sync:reset', () => subscribe(false));

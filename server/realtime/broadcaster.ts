@@ -13,6 +13,14 @@ import {
   type ServerToClientEvents,
 } from '../../shared/realtime.ts';
 import type { GridFeature } from '../../shared/grids.ts';
+import {
+  encodeEntityEvent,
+  encodeGridPatch,
+  encodeRegionPatch,
+  type WireEntityEvent,
+  type WireGridPatch,
+  type WireRegionPatch,
+} from '../../shared/status-wire.ts';
 import { readEventsAfter, readMaxSeq, type LoggedEvent } from '../db/events.repo.ts';
 import { listGridFeatures } from '../db/grids.repo.ts';
 import { countyRoom, regionRoom, roomsOfGrid } from './rooms.ts';
@@ -34,11 +42,27 @@ export interface BroadcasterOptions {
   onError?: (error: unknown) => void;
   /** Before each push: its sequence number (a successor leader resumes after it). */
   onPushing?: (seq: number) => void;
+  /** After each tick that pushed: where its time went (benchmarks print it). */
+  onTick?: (timing: TickTiming) => void;
   /**
    * Skip rooms with no socket in this process. Only right when this process holds every socket (no
    * cluster adapter): with the Redis adapter the other processes' members are not known here.
    */
   skipEmptyRooms?: boolean;
+}
+
+/** One tick's phases, milliseconds (performance.now differences). */
+export interface TickTiming {
+  /** How late the tick started against when it was due (a busy event loop or core). */
+  lateMs: number;
+  /** Reading the new events from the log. */
+  readMs: number;
+  /** Re-reading the touched grids' statuses and making the patches. */
+  refreshMs: number;
+  /** Building the room payloads and writing them to every socket. */
+  fanOutMs: number;
+  events: number;
+  pushes: number;
 }
 
 type Io = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -82,6 +106,7 @@ export class Broadcaster {
   private stopped = true;
   private lastClockRefresh = 0;
   private tickStartedAt = 0;
+  private tickDueAt = 0;
   /** How long the last tick's fan-out (the emits) took. */
   private lastFanOutMs = 0;
   private pushAllNext = false;
@@ -144,6 +169,7 @@ export class Broadcaster {
   private schedule(): void {
     if (this.stopped) return;
     const wait = Math.max(0, this.currentWindowMs() - (performance.now() - this.tickStartedAt));
+    this.tickDueAt = performance.now() + wait;
     this.timer = setTimeout(() => void this.tick(), wait);
   }
 
@@ -158,8 +184,10 @@ export class Broadcaster {
     if (this.running || this.stopped || !this.model) return;
     this.running = true;
     this.tickStartedAt = performance.now();
+    const lateMs = Math.max(0, this.tickStartedAt - this.tickDueAt);
     try {
       const events = await readEventsAfter(this.pool, this.lastSeq, this.options.batchLimit ?? 5000);
+      const readAt = performance.now();
       const clockDue = Date.now() - this.lastClockRefresh >= (this.options.clockRefreshMs ?? 60_000);
       if (events.length > 0 || clockDue || this.pushAllNext) {
         let changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] };
@@ -186,8 +214,16 @@ export class Broadcaster {
         const seq = events.length ? events[events.length - 1]!.seq : this.lastSeq;
         this.options.onPushing?.(seq);
         const fanOutStarted = performance.now();
-        this.push(seq, events, changes, shapes);
+        const pushes = this.push(seq, events, changes, shapes);
         this.lastFanOutMs = performance.now() - fanOutStarted;
+        this.options.onTick?.({
+          lateMs,
+          readMs: readAt - this.tickStartedAt,
+          refreshMs: fanOutStarted - readAt,
+          fanOutMs: this.lastFanOutMs,
+          events: events.length,
+          pushes,
+        });
         this.lastSeq = seq;
         this.stats.ticks++;
         this.stats.events += events.length;
@@ -207,12 +243,13 @@ export class Broadcaster {
     events: LoggedEvent[],
     changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] },
     shapes: GridFeature[],
-  ): void {
+  ): number {
     const model = this.model!;
+    // Each patch and event is encoded once (shared/status-wire.ts), whatever the number of rooms it goes to.
     type Payload = {
-      events: EntityEvent[];
-      grids: GridStatusPatch[];
-      regions: RegionStatusPatch[];
+      events: WireEntityEvent[];
+      grids: WireGridPatch[];
+      regions: WireRegionPatch[];
       gridShapes: GridFeature[];
     };
     const rooms = new Map<string, Payload>();
@@ -234,12 +271,13 @@ export class Broadcaster {
       if (!isEntityEvent(event)) continue;
       const names =
         event.gridId !== null ? roomsOfGrid(event.gridId, model.places.get(event.gridId)) : [countyRoom];
-      const wire = toEntityEvent(event);
+      const wire = encodeEntityEvent(toEntityEvent(event));
       for (const name of names) room(name)?.events.push(wire);
     }
     for (const grid of changes.grids) {
+      const wire = encodeGridPatch(grid);
       for (const name of roomsOfGrid(grid.gridId, model.places.get(grid.gridId)))
-        room(name)?.grids.push(grid);
+        room(name)?.grids.push(wire);
     }
     for (const shape of shapes) {
       const id = shape.properties.id;
@@ -247,9 +285,10 @@ export class Broadcaster {
     }
     for (const region of changes.regions) {
       // A region's roll-up goes to its own room and to every room above it (a township room shows its villages).
-      room(countyRoom)?.regions.push(region);
-      if (region.code.length > 6) room(regionRoom(region.code))?.regions.push(region);
-      if (region.code.length === 12) room(regionRoom(region.code.slice(0, 9)))?.regions.push(region);
+      const wire = encodeRegionPatch(region);
+      room(countyRoom)?.regions.push(wire);
+      if (region.code.length > 6) room(regionRoom(region.code))?.regions.push(wire);
+      if (region.code.length === 12) room(regionRoom(region.code.slice(0, 9)))?.regions.push(wire);
     }
     const at = new Date().toISOString();
     for (const [name, payload] of rooms) {
@@ -272,5 +311,6 @@ export class Broadcaster {
       this.stats.pushes++;
     }
     for (const name of skipped) this.roomSeq.set(name, seq);
+    return rooms.size;
   }
 }

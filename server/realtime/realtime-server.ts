@@ -16,6 +16,7 @@ import {
   type ServerToClientEvents,
   type SubscribeResult,
 } from '../../shared/realtime.ts';
+import { encodeStatusDelta } from '../../shared/status-wire.ts';
 import { readMaxSeq } from '../db/events.repo.ts';
 import { findSessionUser } from '../db/users.repo.ts';
 import { readCookie } from '../http/session.ts';
@@ -128,12 +129,12 @@ export async function attachRealtime(httpServer: http.Server, options: RealtimeO
             seq: atSeq,
             at,
             type: 'status:delta',
-            payload: {
+            payload: encodeStatusDelta({
               grids: result.grids,
               regions: result.regions,
               fromSeq: (lastSeq ?? 0) + 1,
               events: result.events,
-            },
+            }),
           });
           reply({ ok: true, data: base satisfies SubscribeResult });
         } else {

@@ -6,6 +6,8 @@ import {
   type Ack,
   type ClientToServerEvents,
   type EntityEvent,
+  type EnvelopeOf,
+  type StatusDelta,
   type GridStatus,
   type RegionStatus,
   type ServerToClientEvents,
@@ -13,6 +15,7 @@ import {
   type SubscribeResult,
 } from '../../shared/realtime.ts';
 import { applyStatusPatch } from '../../shared/status-patch.ts';
+import { decodeStatusDelta } from '../../shared/status-wire.ts';
 
 export class StatusClient {
   socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -26,6 +29,8 @@ export class StatusClient {
   patchesWithoutBase = 0;
   snapshots = 0;
   lastSeq = -1;
+  /** Every push received, decoded (tests look into them). */
+  readonly pushes: EnvelopeOf<StatusDelta>[] = [];
   private subscribed: Promise<SubscribeResult> | null = null;
 
   constructor(
@@ -53,7 +58,11 @@ export class StatusClient {
     socket.on('connect', () => {
       this.subscribed = this.subscribe();
     });
-    socket.on('status:delta', (envelope) => {
+    socket.on('status:delta', (wire) => {
+      const payload = decodeStatusDelta(wire.payload);
+      if (!payload) throw new Error(`undecodable status:delta ${JSON.stringify(wire)}`);
+      const envelope = { ...wire, payload };
+      this.pushes.push(envelope);
       for (const event of envelope.payload.events) {
         // Replays and pushes may overlap: an event is applied once, by its seq.
         if (this.events.has(event.seq)) this.duplicates++;
