@@ -95,6 +95,26 @@ async function readGridShapes(pool: pg.Pool, ids: number[]): Promise<GridFeature
   return bytes <= maxShapeBytes ? features : [];
 }
 
+/**
+ * Region rooms (townships and villages) of reshaped sector grids: every region the grid's current or
+ * previous revision intersects. A sector grid belongs to no village, yet a dispatcher sees the ones that
+ * cross their region (scope.ts gridInRegionSql), so its boundary changes must reach that region's room,
+ * including the region it has just left or was retired from.
+ */
+async function readSectorRegionRooms(pool: pg.Pool, ids: number[]): Promise<Map<number, string[]>> {
+  const { rows } = await pool.query<{ id: number; codes: string[] }>(
+    `SELECT gr.grid_id AS id, array_agg(DISTINCT r.code) AS codes
+     FROM grid_revisions gr
+     JOIN grids g ON g.id = gr.grid_id AND g.kind = 'sector'
+     JOIN regions r ON r.level IN ('township', 'village') AND ST_Intersects(r.geom, gr.geom)
+     WHERE gr.grid_id = ANY($1::int[])
+       AND gr.revision >= (SELECT max(x.revision) - 1 FROM grid_revisions x WHERE x.grid_id = gr.grid_id)
+     GROUP BY gr.grid_id`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.codes.map(regionRoom)]));
+}
+
 export class Broadcaster {
   private model: StatusModel | null = null;
   private lastSeq = 0;
@@ -192,6 +212,7 @@ export class Broadcaster {
       if (events.length > 0 || clockDue || this.pushAllNext) {
         let changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] };
         let shapes: GridFeature[] = [];
+        let sectorRooms = new Map<number, string[]>();
         if (this.pushAllNext || events.some((e) => e.type === reloadType)) {
           this.pushAllNext = false;
           const fresh = await StatusModel.load(this.pool);
@@ -208,13 +229,16 @@ export class Broadcaster {
             clockDue || touched.length
               ? await this.model.refresh(this.pool, clockDue ? undefined : touched, regrouped)
               : { grids: [], regions: [] };
-          if (reshaped.length) shapes = await readGridShapes(this.pool, reshaped);
+          if (reshaped.length) {
+            shapes = await readGridShapes(this.pool, reshaped);
+            sectorRooms = await readSectorRegionRooms(this.pool, reshaped);
+          }
         }
         if (clockDue) this.lastClockRefresh = Date.now();
         const seq = events.length ? events[events.length - 1]!.seq : this.lastSeq;
         this.options.onPushing?.(seq);
         const fanOutStarted = performance.now();
-        const pushes = this.push(seq, events, changes, shapes);
+        const pushes = this.push(seq, events, changes, shapes, sectorRooms);
         this.lastFanOutMs = performance.now() - fanOutStarted;
         this.options.onTick?.({
           lateMs,
@@ -243,6 +267,7 @@ export class Broadcaster {
     events: LoggedEvent[],
     changes: { grids: GridStatusPatch[]; regions: RegionStatusPatch[] },
     shapes: GridFeature[],
+    sectorRooms: Map<number, string[]>,
   ): number {
     const model = this.model!;
     // Each patch and event is encoded once (shared/status-wire.ts), whatever the number of rooms it goes to.
@@ -271,6 +296,8 @@ export class Broadcaster {
       if (!isEntityEvent(event)) continue;
       const names =
         event.gridId !== null ? roomsOfGrid(event.gridId, model.places.get(event.gridId)) : [countyRoom];
+      if (event.type === boundaryType && event.gridId !== null)
+        names.push(...(sectorRooms.get(event.gridId) ?? []));
       const wire = encodeEntityEvent(toEntityEvent(event));
       for (const name of names) room(name)?.events.push(wire);
     }
@@ -281,7 +308,8 @@ export class Broadcaster {
     }
     for (const shape of shapes) {
       const id = shape.properties.id;
-      for (const name of roomsOfGrid(id, model.places.get(id))) room(name)?.gridShapes.push(shape);
+      for (const name of [...roomsOfGrid(id, model.places.get(id)), ...(sectorRooms.get(id) ?? [])])
+        room(name)?.gridShapes.push(shape);
     }
     for (const region of changes.regions) {
       // A region's roll-up goes to its own room and to every room above it (a township room shows its villages).

@@ -370,6 +370,65 @@ describe('sector grids: draw and delete', () => {
   });
 });
 
+describe('sector grids and the dispatcher', () => {
+  const dispatcherTownship = '331023001';
+  /** A ~300 m square around the centroid of a territorial grid inside (or outside) the township. */
+  const squareIn = async (inside: boolean): Promise<AreaGeometry> => {
+    const { rows } = await db.pool.query<{ square: AreaGeometry }>(
+      `SELECT ST_AsGeoJSON(ST_Expand(ST_Centroid(g.geom), 0.0015), 15)::json AS square
+       FROM grids g JOIN regions t ON t.code = $1
+       WHERE g.kind = 'territorial' AND g.retired_at IS NULL
+         AND ${inside ? 'ST_Within(ST_Expand(ST_Centroid(g.geom), 0.0015), t.geom)' : 'NOT ST_Intersects(ST_Expand(ST_Centroid(g.geom), 0.0015), t.geom)'}
+       ORDER BY g.id LIMIT 1`,
+      [dispatcherTownship],
+    );
+    return rows[0]!.square;
+  };
+  const commit = async (body: object): Promise<number> => {
+    const res = await planner.post('/api/boundaries/commit', body);
+    expect(res.status).toBe(200);
+    return BoundaryCommitResult.parse(res.body).revisions[0]!.gridId;
+  };
+  const heard = (client: StatusClient, gridId: number, retired: boolean) =>
+    [...client.events.values()].some(
+      (e) =>
+        e.type === 'grid:boundary-changed' &&
+        e.gridId === gridId &&
+        Boolean((e.data as { retired?: boolean }).retired) === retired,
+    );
+
+  it("redraws live on a dispatcher's console a sector grid drawn in their township, and its deletion; not others", async () => {
+    const dispatcher = new StatusClient(server.baseUrl, (await server.as('dispatcher')).cookie);
+    const commander = new StatusClient(server.baseUrl, (await server.as('commander')).cookie);
+    await Promise.all([dispatcher.ready(), commander.ready()]);
+    const create = (code: string, geometry: AreaGeometry) => ({
+      changes: [{ op: 'create', code, name: '测试物流园', sectorKind: 'market', geometry }],
+      baseRevisions: {},
+      kind: 'create',
+      reason: '新设行业网格',
+    });
+    // Elsewhere first: pushes reach a room in seq order, so once the dispatcher has heard of the second
+    // grid it would already have heard of this one, had it been sent there.
+    const elsewhere = await commit(create('S-TEST-FAR-1', await squareIn(false)));
+    const mine = await commit(create('S-TEST-DSP-1', await squareIn(true)));
+    await dispatcher.waitFor(() => heard(dispatcher, mine, false), 5000);
+    await commander.waitFor(() => heard(commander, elsewhere, false) && heard(commander, mine, false), 5000);
+    expect(heard(dispatcher, elsewhere, false)).toBe(false);
+    // The dispatcher may see it: the console refetches what the push did not carry.
+    expect((await (await server.as('dispatcher')).get(`/api/grids?ids=${mine}`)).status).toBe(200);
+
+    await commit({
+      changes: [{ op: 'retire', gridId: mine }],
+      baseRevisions: { [String(mine)]: 1 },
+      kind: 'retire',
+      reason: '物流园搬迁',
+    });
+    await dispatcher.waitFor(() => heard(dispatcher, mine, true), 5000);
+    dispatcher.close();
+    commander.close();
+  });
+});
+
 describe('rename and recode', () => {
   let target: { id: number; code: string; name: string; revision: number };
   const rename = (changes: object[], base?: number) => ({
