@@ -15,8 +15,8 @@ export interface GcHook {
   connection(): ConsoleState['connection'];
   /** Map loaded, grids drawn, nothing moving or loading. */
   idle(): boolean;
-  /** Times the map reached 'idle' and feature-state writes so far. */
-  counters(): { idle: number; statusWrites: number };
+  /** Times the map reached 'idle', feature-state writes and heat layer data updates so far. */
+  counters(): { idle: number; statusWrites: number; heatUpdates: number; heatTriggers: number };
   /** A point inside the grid, in CSS pixels relative to the page. */
   gridPoint(gridId: number): { x: number; y: number } | null;
   featureState(gridId: number): Record<string, unknown>;
@@ -43,7 +43,12 @@ export function installTestHook(): void {
     lastSeq: () => useConsole.getState().live.lastSeq,
     connection: () => useConsole.getState().connection,
     idle: () => activeMap()?.isIdle() ?? false,
-    counters: () => ({ idle: activeMap()?.idleCount ?? 0, statusWrites: activeMap()?.statusWrites ?? 0 }),
+    counters: () => ({
+      idle: activeMap()?.idleCount ?? 0,
+      statusWrites: activeMap()?.statusWrites ?? 0,
+      heatUpdates: activeMap()?.heatUpdates ?? 0,
+      heatTriggers: activeMap()?.heatTriggers ?? 0,
+    }),
     gridPoint(gridId) {
       const controller = activeMap();
       const grid = useConsole.getState().gridInfo.get(gridId);

@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import type { Engine } from './db/database.ts';
 import type { Assigner } from './domain/assigner.ts';
 import type { BroadcasterOptions } from './realtime/broadcaster.ts';
-import { attachRealtime, type Realtime } from './realtime/realtime-server.ts';
+import { attachRealtime, type Heartbeat, type Realtime } from './realtime/realtime-server.ts';
 
 export interface ConsoleServerOptions {
   pool: pg.Pool;
@@ -22,6 +22,7 @@ export interface ConsoleServerOptions {
   redisUrl?: string | undefined;
   redisPrefix?: string;
   broadcaster?: BroadcasterOptions;
+  heartbeat?: Heartbeat;
   logError?: (error: unknown) => void;
   log?: (line: string) => void;
 }
@@ -52,6 +53,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     redisUrl: options.redisUrl,
     redisPrefix: options.redisPrefix,
     broadcaster: options.broadcaster,
+    heartbeat: options.heartbeat,
     log: options.log,
   });
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));

@@ -14,7 +14,7 @@ import {
   type Hover,
   type Mode,
 } from '../state/store.ts';
-import { arrivalHeatLayer, gridHeatPoints, type HeatPoint } from './arrival-heat-layer.ts';
+import { arrivalHeatLayer, gridHeatPoints, refreshHeatWeights, type HeatData } from './arrival-heat-layer.ts';
 import { addBasemap, basemapSource } from './basemap.ts';
 import { addBoundaryLayers, setBoundariesVisible, setBoundaryScale } from './boundary-layer.ts';
 import {
@@ -66,8 +66,10 @@ export class MapController {
   private unsubscribe: (() => void) | null = null;
   private ready = false;
   private gridsDrawn = false;
-  private heatPoints: HeatPoint[] = [];
+  private heat: HeatData = gridHeatPoints(new Map());
+  /** The heat layer's update trigger, and whether its weights moved since the trigger last changed. */
   private heatRev = 0;
+  private heatDirty = false;
   private heatTimer = 0;
   /** Grids changed by deltas since the last animation frame: written once per frame, deduplicated. */
   private pendingGrids = new Set<number>();
@@ -91,6 +93,12 @@ export class MapController {
   /** Times feature-state was written, for the test hook and the benchmark. */
   statusWrites = 0;
   idleCount = 0;
+  /** Times deck.gl re-read the heat layer's weights (its data updates), for the test hook. */
+  heatUpdates = 0;
+  /** Times the heat layer's update trigger changed (deck.gl folds several into one pass per frame). */
+  get heatTriggers(): number {
+    return this.heatRev;
+  }
   /** Planner mode: false while a click belongs to a drawing tool rather than to grid selection. */
   clickFilter: (() => boolean) | null = null;
   private readonly moveListeners = new Set<() => void>();
@@ -230,7 +238,8 @@ export class MapController {
       addSectorLayers(map, state.layers.sector);
       addBoundaryLayers(map, state.grids, state.layers.boundaries, this.scale);
       addLabelLayers(map, state.gridInfo, state.regionInfo, state.layers.labels, this.scale);
-      this.heatPoints = gridHeatPoints(state.gridInfo);
+      this.heat = gridHeatPoints(state.gridInfo);
+      this.heatDirty = refreshHeatWeights(this.heat, state.live.grids, null) || this.heatDirty;
       this.writeAllStatus(state);
       this.gridsDrawn = true;
       if (!this.hasCamera && state.countyBbox) {
@@ -245,7 +254,11 @@ export class MapController {
       const changed = state.live.changedGrids;
       if (changed === null) this.writeAllStatus(state);
       else this.queueStatus(changed);
-      this.scheduleHeat();
+      // Most deltas move other counts than arrivals: the heatmap then has nothing to redraw.
+      if (refreshHeatWeights(this.heat, state.live.grids, changed)) {
+        this.heatDirty = true;
+        this.scheduleHeat();
+      }
     }
 
     if (prev && (state.metric !== prev.metric || state.breaks !== prev.breaks))
@@ -274,15 +287,14 @@ export class MapController {
     if (!this.gridsDrawn) return;
     const iconsBefore = this.map.getLayer(labelLayerIds[0]) ? { beforeId: labelLayerIds[0] } : {};
     const heatBefore = this.map.getLayer(territorialLineId) ? { beforeId: territorialLineId } : {};
+    if (this.heatDirty) {
+      this.heatDirty = false;
+      this.heatRev++;
+    }
     const layers: Layer[] = [
-      arrivalHeatLayer(
-        this.heatPoints,
-        state.live.grids,
-        this.heatRev,
-        state.layers.heat,
-        heatBefore,
-        this.scale,
-      ),
+      arrivalHeatLayer(this.heat, this.heatRev, state.layers.heat, heatBefore, this.scale, () => {
+        this.heatUpdates++;
+      }),
       isolationSiteLayer(
         state.isolationSites?.features ?? [],
         state.layers.isolationSites,
@@ -317,12 +329,14 @@ export class MapController {
     }
   }
 
-  /** The heatmap re-aggregates on the GPU: follow the stream at most twice a second. */
+  /**
+   * The heatmap re-aggregates on the GPU: follow arrival changes at most twice a second. A hidden
+   * heatmap takes its new weights when it is next drawn (renderDeck bumps the trigger).
+   */
   private scheduleHeat(): void {
     if (this.heatTimer || !useConsole.getState().layers.heat) return;
     this.heatTimer = window.setTimeout(() => {
       this.heatTimer = 0;
-      this.heatRev++;
       this.renderDeck(useConsole.getState());
     }, 500);
   }

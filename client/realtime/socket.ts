@@ -39,6 +39,12 @@ export function startRealtime(): RealtimeHandle {
   const socket: ConsoleSocket = io({
     path: '/socket.io',
     withCredentials: true,
+    // WebSocket first, HTTP long-polling only where it cannot connect. Starting on polling and upgrading
+    // leaves a window in which a page busy drawing (a wall display on a large grid set) misses the
+    // server's heartbeat; the server then drops the session and the page, once free, polls with its id
+    // and gets "400 Session ID unknown" before it reconnects.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
     autoConnect: false,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,

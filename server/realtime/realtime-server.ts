@@ -38,8 +38,16 @@ export interface RealtimeOptions {
   redisUrl?: string | undefined;
   redisPrefix?: string;
   broadcaster?: BroadcasterOptions;
+  /** Engine.IO heartbeat: a connection that answers no ping within interval + timeout is closed. */
+  heartbeat?: Heartbeat;
   log?: (line: string) => void;
 }
+
+export interface Heartbeat {
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+}
+const defaultHeartbeat: Heartbeat = { pingIntervalMs: 10_000, pingTimeoutMs: 8_000 };
 
 export interface Realtime {
   io: Io;
@@ -53,7 +61,12 @@ export interface Realtime {
 export async function attachRealtime(httpServer: http.Server, options: RealtimeOptions): Promise<Realtime> {
   const { pool } = options;
   const log = options.log ?? (() => undefined);
-  const io: Io = new Server(httpServer, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
+  const heartbeat = options.heartbeat ?? defaultHeartbeat;
+  const io: Io = new Server(httpServer, {
+    serveClient: false,
+    pingInterval: heartbeat.pingIntervalMs,
+    pingTimeout: heartbeat.pingTimeoutMs,
+  });
 
   let redis: ReturnType<typeof createClient> | null = null;
   if (options.redisUrl) {

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kpis } from '../../shared/console.ts';
 import type { GridFeatureCollection } from '../../shared/grids.ts';
 import { openBrowser, type Browser } from '../support/browser.ts';
-import { poll, realErrors, waitForLive, waitForMapIdle } from '../support/console-page.ts';
+import { appendEvents } from '../../server/db/events.repo.ts';
+import { bumpGridStatus } from '../../server/db/grid-status.repo.ts';
+import { gc, poll, realErrors, waitForLive, waitForMapIdle } from '../support/console-page.ts';
 import { testIdNumber } from '../support/people.ts';
 import { createTestDb, demoPassword, type TestDb } from '../support/test-db.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -168,6 +170,79 @@ describe('big screen', () => {
       (v) => Number(v.red!.value) === kpis.red && Number(v.arrivalsToday!.value) === kpis.arrivalsToday,
       { timeout: 10_000, message: 'KPIs equal the API after the change' },
     );
+  });
+
+  it('redraws the arrivals heat layer only when arrivals change, not on every push', async () => {
+    const { page } = browser;
+    await waitForLive(page);
+    const { rows } = await db.pool.query<{ grid_id: number }>('SELECT grid_id FROM grid_status');
+    const gridIds = rows.map((r) => r.grid_id);
+    const heatUpdates = (): Promise<number> => gc(page, (g) => g.counters().heatUpdates);
+    const heatTriggers = (): Promise<number> => gc(page, (g) => g.counters().heatTriggers);
+    const before = await heatUpdates();
+    const triggersBefore = await heatTriggers();
+    // 10 s of pushes that move other counts than arrivals (tasks sent), as a dispatch centre makes them.
+    const streamMs = 10_000;
+    const end = Date.now() + streamMs;
+    let changes = 0;
+    let lastSeq = 0;
+    while (Date.now() < end) {
+      const client = await db.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const batch = [...new Set(Array.from({ length: 5 }, () => gridIds[changes++ % gridIds.length]!))];
+        for (const gridId of batch.sort((a, b) => a - b))
+          await bumpGridStatus(client, gridId, { tasksSent: 1 });
+        const seqs = await appendEvents(
+          client,
+          batch.map((gridId) => ({
+            type: 'task:sent',
+            gridId,
+            actorUserId: null,
+            payload: { taskId: 0, kind: 'heat-test' },
+          })),
+        );
+        await client.query('COMMIT');
+        lastSeq = Math.max(lastSeq, ...seqs);
+      } finally {
+        client.release();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await poll(
+      () => gc(page, (g) => g.lastSeq()),
+      (seq) => seq !== null && seq >= lastSeq,
+      { timeout: 20_000, message: 'the screen applied every push' },
+    );
+    const streamed = (await heatUpdates()) - before;
+    const triggered = (await heatTriggers()) - triggersBefore;
+    console.log(
+      `heat layer over ${streamMs / 1000} s of streaming ${changes} task changes (no arrival): ` +
+        `${streamed} data updates by deck.gl, ${triggered} update-trigger changes`,
+    );
+    expect(streamed).toBe(0);
+
+    // An arrival does move the heatmap.
+    const commander = await server.as('commander');
+    const grids = (await commander.get<GridFeatureCollection>('/api/grids?kind=territorial')).body;
+    const address = db.dataset.addresses.find((a) =>
+      grids.features.some((f) => f.properties.code === a.gridCode),
+    )!;
+    const res = await commander.post<{ seq: number }>('/api/arrivals', {
+      name: '热力测试',
+      idNumber: testIdNumber(52_101),
+      phone: '13612345679',
+      origin: '湖北武汉',
+      arrivedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+      healthCode: 'green',
+      location: { address: address.text },
+    });
+    expect(res.status).toBe(201);
+    const after = await poll(heatUpdates, (n) => n > before, {
+      timeout: 10_000,
+      message: 'the heat layer follows an arrival',
+    });
+    console.log(`heat layer data updates after one arrival: ${after - before}`);
   });
 
   it('fills a 3840×2160 wall without clipped panels, scaled up', async () => {

@@ -2,6 +2,7 @@
 import { startConsoleServer, type ConsoleServer } from '../../server/console-server.ts';
 import { loadConfig } from '../../server/config.ts';
 import { loadAssigner } from '../../server/db/assigner.repo.ts';
+import type { Heartbeat } from '../../server/realtime/realtime-server.ts';
 import type { Assigner } from '../../server/domain/assigner.ts';
 import type { UserRole } from '../../shared/domain.ts';
 import { demoPassword, type TestDb } from './test-db.ts';
@@ -41,7 +42,7 @@ const usernameOfRole: Record<string, string> = {
 
 export async function startTestServer(
   db: TestDb,
-  options: { clientDir?: string; redisUrl?: string; basemapFile?: string } = {},
+  options: { clientDir?: string; redisUrl?: string; basemapFile?: string; heartbeat?: Heartbeat } = {},
 ): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: demoPassword });
   const assigner = await loadAssigner(db.pool);
@@ -56,6 +57,7 @@ export async function startTestServer(
     host: '127.0.0.1',
     redisUrl: options.redisUrl,
     broadcaster: { windowMs: 25 },
+    heartbeat: options.heartbeat,
     logError: () => undefined,
   });
   const baseUrl = consoleServer.url;
