@@ -199,6 +199,20 @@ describe('big screen', () => {
     const gridIds = rows.map((r) => r.grid_id);
     const heatUpdates = (): Promise<number> => gc(page, (g) => g.counters().heatUpdates);
     const heatTriggers = (): Promise<number> => gc(page, (g) => g.counters().heatTriggers);
+    // The previous test's arrival moved the heatmap; deck.gl applies that at its next (slow, software)
+    // frame, after at most the 500 ms refresh throttle. Start counting once that has landed: the map is
+    // idle and the count holds still for a second.
+    await waitForMapIdle(page);
+    let last = -1;
+    await poll(
+      heatUpdates,
+      (n) => {
+        const still = n === last;
+        last = n;
+        return still;
+      },
+      { interval: 1000, timeout: 15_000, message: 'the heat layer settled after the previous test' },
+    );
     const before = await heatUpdates();
     const triggersBefore = await heatTriggers();
     // 10 s of pushes that move other counts than arrivals (tasks sent), as a dispatch centre makes them.
