@@ -132,9 +132,9 @@ async function main(): Promise<void> {
       `${inThread.toFixed(2)} s (pack ${(province.packMs / 1000).toFixed(2)} + build ${(province.buildMs / 1000).toFixed(2)})`,
     );
     check(
-      `index build <= 2 s for ${province.grids} grids, in a worker (production path)`,
+      `index build <= 2 s for ${province.grids} grids, in the worker pool (production path)`,
       province.workerBuildMs / 1000 <= 2,
-      `${(province.workerBuildMs / 1000).toFixed(2)} s (${(province.workerRoundTripMs / 1000).toFixed(2)} s round trip)`,
+      `${(province.workerBuildMs / 1000).toFixed(2)} s on ${province.workerThreads} threads (${(province.workerRoundTripMs / 1000).toFixed(2)} s round trip); one worker alone ${(province.singleWorkerBuildMs / 1000).toFixed(2)} s`,
     );
   }
   console.log('\ntargets (issue 3), this run:');

@@ -3,22 +3,41 @@
 import { parentPort } from 'node:worker_threads';
 import { GridIndex } from './grid-index.ts';
 import { SpatialInputError } from './packed-grids.ts';
+import {
+  buildDataParallel,
+  buildHelperOver,
+  serveBuildJobs,
+  worthParallel,
+  type BuildHelper,
+} from './parallel-build.ts';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('assign-worker.ts must run in a worker thread');
 
 let index: GridIndex | null = null;
+/** Set when this worker is the pool's builder: the worker that takes half of each large build. */
+let helper: BuildHelper | null = null;
 
-function handle(request: WorkerRequest): { response: WorkerResponse; transfer: ArrayBuffer[] } {
+async function handle(
+  request: WorkerRequest,
+): Promise<{ response: WorkerResponse; transfer: ArrayBuffer[] }> {
   switch (request.type) {
+    case 'peer': {
+      if (request.role === 'helper') serveBuildJobs(request.port);
+      else helper = buildHelperOver(request.port);
+      return { response: { type: 'peered', requestId: request.requestId }, transfer: [] };
+    }
     case 'build': {
       const started = performance.now();
       // Always shared: the main thread and every pool worker then read the same memory.
-      const built = GridIndex.build(request.grids, request.revision, { ...request.options, shared: true });
+      const parallel = helper !== null && worthParallel(request.grids);
+      const data = parallel
+        ? await buildDataParallel(request.grids, request.revision, request.options, helper!)
+        : GridIndex.build(request.grids, request.revision, { ...request.options, shared: true }).toData();
       const buildMs = performance.now() - started;
       return {
-        response: { type: 'built', requestId: request.requestId, data: built.toData(), buildMs },
+        response: { type: 'built', requestId: request.requestId, data, buildMs, threads: parallel ? 2 : 1 },
         transfer: [],
       };
     }
@@ -48,9 +67,9 @@ function handle(request: WorkerRequest): { response: WorkerResponse; transfer: A
   }
 }
 
-port.on('message', (request: WorkerRequest) => {
+port.on('message', async (request: WorkerRequest) => {
   try {
-    const { response, transfer } = handle(request);
+    const { response, transfer } = await handle(request);
     port.postMessage(response, transfer);
   } catch (error) {
     const response: WorkerResponse = {

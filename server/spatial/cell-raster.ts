@@ -89,24 +89,19 @@ export function buildCellRaster(
   options: CellRasterOptions = {},
   alloc: ArrayAllocator = heapArrays,
 ): CellRaster {
+  const layout = rasterLayout(edges, options);
+  const cells = alloc.int32(layout.cols * layout.rows);
+  const rows = rasterRows(layout, edges, ids, cells, 0, layout.rows, alloc);
+  return finishCellRaster(layout, cells, [rows], edges, ids, options, alloc);
+}
+
+/** Where the raster lies and how it is cut: the fields of a CellRaster known before any cell is. */
+export type RasterLayout = Pick<CellRaster, 'minX' | 'minY' | 'cellW' | 'cellH' | 'cols' | 'rows'>;
+
+export function rasterLayout(edges: EdgeTable, options: CellRasterOptions = {}): RasterLayout {
   const maxCells = options.maxCells ?? 1 << 24;
   const boundaryFraction = options.boundaryFraction ?? 0.1;
-  if (edges.count === 0) {
-    return {
-      minX: 0,
-      minY: 0,
-      cellW: 1,
-      cellH: 1,
-      cols: 1,
-      rows: 1,
-      cells: alloc.int32(1).fill(-1),
-      listStart: alloc.int32(1),
-      listEdges: alloc.int32(0),
-      cellCodes: alloc.uint16(0),
-      subdivision: 1,
-      subCells: alloc.uint16(0),
-    };
-  }
+  if (edges.count === 0) return { minX: 0, minY: 0, cellW: 1, cellH: 1, cols: 1, rows: 1 };
   const [bx0, by0, bx1, by1] = edges.bbox as unknown as [number, number, number, number];
   // Padding keeps every edge strictly inside, so the walk may treat "past the last column" as outside.
   const pad = 1e-6 + 1e-4 * Math.max(bx1 - bx0, by1 - by0);
@@ -120,10 +115,33 @@ export function buildCellRaster(
   if (area / (size * size) > maxCells) size = Math.sqrt(area / maxCells);
   const cols = Math.max(1, Math.min(Math.ceil(width / size), maxCells));
   const rows = Math.max(1, Math.min(Math.ceil(height / size), Math.floor(maxCells / cols)));
-  const cellW = width / cols;
-  const cellH = height / rows;
-  const cells = alloc.int32(cols * rows);
+  return { minX, minY, cellW: width / cols, cellH: height / rows, cols, rows };
+}
 
+/** The boundary lists of a band of raster rows, numbered from 0 within the band (see rasterRows). */
+export interface RasterRows {
+  fromRow: number;
+  toRow: number;
+  /** Edge list of the band's list l: listEdges[listStart[l] .. listStart[l + 1]). */
+  listStart: Int32Array;
+  listEdges: Int32Array;
+}
+
+/**
+ * Fills the cells of rows [fromRow, toRow): boundary cells get band-local list numbers (-(l + 2)), the
+ * others their grid index or -1. Rows are independent of each other, so bands can be filled by
+ * different threads into one shared `cells`; finishCellRaster joins the bands' lists.
+ */
+export function rasterRows(
+  layout: RasterLayout,
+  edges: EdgeTable,
+  ids: Int32Array,
+  cells: Int32Array,
+  fromRow: number,
+  toRow: number,
+  alloc: ArrayAllocator = heapArrays,
+): RasterRows {
+  const { minX, minY, cellW, cellH, cols, rows } = layout;
   const { geom, hx: hxs, owners, count } = edges;
   const invW = 1 / cellW;
   const invH = 1 / cellH;
@@ -139,26 +157,31 @@ export function buildCellRaster(
     const r = Math.floor((y - minY) * invH);
     return r < 0 ? 0 : r > lastRow ? lastRow : r;
   };
+  const bandStart = fromRow * cols;
+  const bandEnd = toRow * cols;
+  cells.fill(0, bandStart, bandEnd);
 
   // Pass 1 finds the cells of every edge, counting per cell (in `cells`) and remembering them in
   // `touched` (edge e's cells are touched[touchedStart[e] .. touchedStart[e + 1])); pass 2 only copies.
   // Each edge is cut into the row bands it crosses, so a long diagonal edge touches O(length / cell)
   // cells, not its bounding box.
   const touchedStart = new Int32Array(count + 1);
-  let touched = new Int32Array(Math.max(1024, 2 * count));
+  let touched = new Int32Array(Math.max(1024, Math.ceil((2 * count * (toRow - fromRow)) / rows)));
   let listings = 0;
   for (let e = 0; e < count; e++) {
     touchedStart[e] = listings;
     const ly = geom[4 * e]!;
     const hy = geom[4 * e + 1]!;
+    const r0 = rowOf(ly - EDGE_MARGIN);
+    const r1 = rowOf(hy + EDGE_MARGIN);
+    if (r1 < fromRow || r0 >= toRow) continue;
     const lx = geom[4 * e + 2]!;
     const slope = geom[4 * e + 3]!;
     const hx = hxs[e]!;
     const xLow = lx < hx ? lx : hx;
     const xHigh = lx < hx ? hx : lx;
-    const r0 = rowOf(ly - EDGE_MARGIN);
-    const r1 = rowOf(hy + EDGE_MARGIN);
-    for (let r = r0; r <= r1; r++) {
+    const rEnd = r1 < toRow ? r1 : toRow - 1;
+    for (let r = r0 > fromRow ? r0 : fromRow; r <= rEnd; r++) {
       let xa = xLow;
       let xb = xHigh;
       if (r0 !== r1 && ly !== hy) {
@@ -188,7 +211,7 @@ export function buildCellRaster(
   // Counts become list ids (<= -2) for boundary cells; edge-free cells are -1 until resolved below.
   let lists = 0;
   const listStartAll = new Int32Array(listings + 1);
-  for (let i = 0, total = 0; i < cells.length; i++) {
+  for (let i = bandStart, total = 0; i < bandEnd; i++) {
     const n = cells[i]!;
     if (n > 0) {
       listStartAll[lists] = total;
@@ -215,7 +238,7 @@ export function buildCellRaster(
   // or none, except in degenerate input, where the smallest id wins as in RasterLocator). No point here
   // is near an edge, so the float crossing x decides sides reliably.
   const odd = new OddSet(ids);
-  for (let r = 0; r < rows; r++) {
+  for (let r = fromRow; r < toRow; r++) {
     const base = r * cols;
     const y = minY + (r + 0.5) * cellH;
     odd.clear();
@@ -243,13 +266,51 @@ export function buildCellRaster(
       if (toggled) owner = odd.owner();
     }
   }
+  return { fromRow, toRow, listStart, listEdges };
+}
+
+/**
+ * The raster from its cells and the bands' lists (consecutive bands covering every row, in order):
+ * lists are renumbered in row order across bands, then the compact codes and the second level are made.
+ */
+export function finishCellRaster(
+  layout: RasterLayout,
+  cells: Int32Array,
+  bands: readonly RasterRows[],
+  edges: EdgeTable,
+  ids: Int32Array,
+  options: CellRasterOptions = {},
+  alloc: ArrayAllocator = heapArrays,
+): CellRaster {
+  let listStart = bands[0]!.listStart;
+  let listEdges = bands[0]!.listEdges;
+  if (bands.length > 1) {
+    let lists = 0;
+    let listings = 0;
+    for (const band of bands) {
+      lists += band.listStart.length - 1;
+      listings += band.listEdges.length;
+    }
+    listStart = alloc.int32(lists + 1);
+    listEdges = alloc.int32(listings);
+    lists = 0;
+    listings = 0;
+    for (const band of bands) {
+      const bandLists = band.listStart.length - 1;
+      for (let l = 0; l < bandLists; l++) listStart[lists + l] = band.listStart[l]! + listings;
+      listEdges.set(band.listEdges, listings);
+      if (lists > 0) {
+        for (let i = band.fromRow * layout.cols; i < band.toRow * layout.cols; i++) {
+          if (cells[i]! <= -2) cells[i] = cells[i]! - lists;
+        }
+      }
+      lists += bandLists;
+      listings += band.listEdges.length;
+    }
+    listStart[lists] = listings;
+  }
   const raster: CellRaster = {
-    minX,
-    minY,
-    cellW,
-    cellH,
-    cols,
-    rows,
+    ...layout,
     cells,
     listStart,
     listEdges,
@@ -257,7 +318,9 @@ export function buildCellRaster(
     subdivision: 1,
     subCells: alloc.uint16(0),
   };
+  if (edges.count === 0) return raster;
   const grids = ids.length;
+  const lists = listStart.length - 1;
   if (grids + lists <= MAX_CODE) {
     const codes = alloc.uint16(cells.length);
     for (let i = 0; i < cells.length; i++) {

@@ -33,6 +33,20 @@ function mix(h: number, x: number): number {
   return h ^ (h >>> 13);
 }
 
+/** Where each territorial grid's directed edges go in gridEdges: one slot per vertex (rings are closed). */
+export function edgeSlots(packed: PackedGrids, territorial: Int32Array, alloc: ArrayAllocator): Int32Array {
+  const { gridPartStart, partRingStart, ringVertexStart } = packed;
+  const n = territorial.length;
+  const gridEdgeStart = alloc.int32(n + 1);
+  for (let t = 0; t < n; t++) {
+    const g = territorial[t]!;
+    const first = ringVertexStart[partRingStart[gridPartStart[g]!]!]!;
+    const end = ringVertexStart[partRingStart[gridPartStart[g + 1]!]!]!;
+    gridEdgeStart[t + 1] = gridEdgeStart[t]! + (end - first);
+  }
+  return gridEdgeStart;
+}
+
 /**
  * Build the edge table for the territorial grids `territorial` (indices into `packed`).
  *
@@ -46,32 +60,60 @@ export function buildEdgeTable(
   territorial: Int32Array,
   alloc: ArrayAllocator = heapArrays,
 ): EdgeTable {
+  const gridEdgeStart = edgeSlots(packed, territorial, alloc);
+  const gridEdges = alloc.int32(gridEdgeStart[territorial.length]!);
+  const order = sweepOrder(packed, territorial);
+  const part = buildEdgePart(packed, territorial, order, 0, order.length, gridEdgeStart, gridEdges, alloc);
+  return finishEdgeTable(part, gridEdgeStart, gridEdges);
+}
+
+/**
+ * The edges of the grids order[from .. to) of a sweep, as if the sweep began there: new edges are
+ * numbered from 0 in the order they are first seen, and each grid's slots in gridEdges receive these
+ * part-local numbers. Edges still open at the end (the outer border, and the seams with grids of other
+ * parts) are listed in `open` for mergeEdgeParts. Parts of one sweep can be built on different threads.
+ */
+export interface EdgePart {
+  count: number;
+  geom: Float64Array;
+  hx: Float64Array;
+  owners: Int32Array;
+  /** Edges left open at the end of the part, ascending. */
+  open: Int32Array;
+  /** minX, minY, maxX, maxY over the part's edges. */
+  bbox: Float64Array;
+}
+
+export function buildEdgePart(
+  packed: PackedGrids,
+  territorial: Int32Array,
+  order: Int32Array,
+  from: number,
+  to: number,
+  gridEdgeStart: Int32Array,
+  gridEdges: Int32Array,
+  alloc: ArrayAllocator,
+  /** Room to reserve for edges (default: about half of the part's directed edges, as in a tiling). */
+  capacityHint?: number,
+): EdgePart {
   const { gridPartStart, partRingStart, ringVertexStart, coords } = packed;
-  const n = territorial.length;
-  const gridEdgeStart = alloc.int32(n + 1);
-  for (let t = 0; t < n; t++) {
-    const g = territorial[t]!;
-    const first = ringVertexStart[partRingStart[gridPartStart[g]!]!]!;
-    const end = ringVertexStart[partRingStart[gridPartStart[g + 1]!]!]!;
-    gridEdgeStart[t + 1] = gridEdgeStart[t]! + (end - first); // closed rings: one edge per vertex
-  }
-  const directed = gridEdgeStart[n]!;
+  let directed = 0;
+  for (let i = from; i < to; i++) directed += gridEdgeStart[order[i]! + 1]! - gridEdgeStart[order[i]!]!;
   // In a tiling almost every edge is shared, so about half the directed edges are unique: size for
   // that and grow if the input is not a tiling (fresh memory costs page faults, so don't over-allocate).
-  let capacity = Math.min(directed, Math.ceil(directed * 0.55) + 1024);
+  let capacity = Math.max(1, capacityHint ?? Math.min(directed, Math.ceil(directed * 0.55) + 1024));
   let geom = alloc.float64(4 * capacity);
   let hxs = alloc.float64(capacity);
   let owners = alloc.int32(2 * capacity);
-  const gridEdges = alloc.int32(directed);
   const open = new OpenEdgeTable(geom, hxs);
   let count = 0;
-  let totalLength = 0;
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
 
-  for (const t of sweepOrder(packed, territorial)) {
+  for (let i = from; i < to; i++) {
+    const t = order[i]!;
     const g = territorial[t]!;
     let listed = gridEdgeStart[t]!;
     const firstRing = partRingStart[gridPartStart[g]!]!;
@@ -91,13 +133,13 @@ export function buildEdgeTable(
         const hy = aFirst ? by : ay;
         ax = bx;
         ay = by;
-        const hash = mix(mix(mix(mix(0x2545f491, lx), ly), hx), hy) >>> 0;
+        const hash = edgeHash(lx, ly, hx, hy);
         let edge = open.take(hash, lx, ly, hx, hy);
         if (edge >= 0) {
           owners[2 * edge + 1] = t;
         } else {
           if (count === capacity) {
-            capacity = Math.min(directed, Math.ceil(capacity * 1.5));
+            capacity = Math.ceil(capacity * 1.5) + 1;
             geom = grow(geom, alloc.float64(4 * capacity));
             hxs = grow(hxs, alloc.float64(capacity));
             owners = grow(owners, alloc.int32(2 * capacity));
@@ -112,9 +154,6 @@ export function buildEdgeTable(
           hxs[edge] = hx;
           owners[2 * edge] = t;
           owners[2 * edge + 1] = -1;
-          const dx = hx - lx;
-          const dy = hy - ly;
-          totalLength += Math.sqrt(dx * dx + dy * dy);
           if (lx < minX) minX = lx;
           if (hx < minX) minX = hx;
           if (lx > maxX) maxX = lx;
@@ -128,16 +167,119 @@ export function buildEdgeTable(
   }
   return {
     count,
+    geom,
+    hx: hxs,
+    owners,
+    open: open.members(),
+    bbox: Float64Array.of(minX, minY, maxX, maxY),
+  };
+}
+
+/**
+ * Appends part `b` (the grids after part `a` in the same sweep) to part `a`, in place where a's arrays
+ * have room: b's edges still open that a left open too are the same edges (shared across the seam) and
+ * are dropped, their grids pointing at a's copy, which gets b's grid as its second owner; b's other
+ * edges are renumbered after a's, in b's order. For a tiling the result equals one sweep over both
+ * parts, edge numbers included.
+ */
+export function mergeEdgeParts(
+  a: EdgePart,
+  b: EdgePart,
+  order: Int32Array,
+  bFrom: number,
+  bTo: number,
+  gridEdgeStart: Int32Array,
+  gridEdges: Int32Array,
+  alloc: ArrayAllocator,
+): EdgePart {
+  const seam = new OpenEdgeTable(a.geom, a.hx);
+  const aOpen = new Set<number>();
+  for (const e of a.open) {
+    seam.put(edgeHash(a.geom[4 * e + 2]!, a.geom[4 * e]!, a.hx[e]!, a.geom[4 * e + 1]!), e);
+    aOpen.add(e);
+  }
+  // New number of each of b's edges: a's copy for the seam, else the next number after a's.
+  const renumber = new Int32Array(b.count);
+  const bOpen = new Uint8Array(b.count);
+  for (const e of b.open) bOpen[e] = 1;
+  let count = a.count;
+  for (let e = 0; e < b.count; e++) {
+    if (bOpen[e]) {
+      const lx = b.geom[4 * e + 2]!;
+      const ly = b.geom[4 * e]!;
+      const hx = b.hx[e]!;
+      const hy = b.geom[4 * e + 1]!;
+      const same = seam.take(edgeHash(lx, ly, hx, hy), lx, ly, hx, hy);
+      if (same >= 0) {
+        a.owners[2 * same + 1] = b.owners[2 * e]!;
+        aOpen.delete(same);
+        renumber[e] = same;
+        continue;
+      }
+    }
+    renumber[e] = count++;
+  }
+  let { geom, hx, owners } = a;
+  if (4 * count > geom.length) {
+    geom = grow(geom, alloc.float64(4 * count));
+    hx = grow(hx, alloc.float64(count));
+    owners = grow(owners, alloc.int32(2 * count));
+  }
+  const open: number[] = [...aOpen];
+  for (let e = 0; e < b.count; e++) {
+    const to = renumber[e]!;
+    if (to < a.count) continue;
+    geom.set(b.geom.subarray(4 * e, 4 * e + 4), 4 * to);
+    hx[to] = b.hx[e]!;
+    owners[2 * to] = b.owners[2 * e]!;
+    owners[2 * to + 1] = b.owners[2 * e + 1]!;
+    if (bOpen[e]) open.push(to);
+  }
+  for (let i = bFrom; i < bTo; i++) {
+    const t = order[i]!;
+    for (let k = gridEdgeStart[t]!; k < gridEdgeStart[t + 1]!; k++) gridEdges[k] = renumber[gridEdges[k]!]!;
+  }
+  return {
+    count,
+    geom,
+    hx,
+    owners,
+    open: Int32Array.from(open).sort(),
+    bbox: Float64Array.of(
+      Math.min(a.bbox[0]!, b.bbox[0]!),
+      Math.min(a.bbox[1]!, b.bbox[1]!),
+      Math.max(a.bbox[2]!, b.bbox[2]!),
+      Math.max(a.bbox[3]!, b.bbox[3]!),
+    ),
+  };
+}
+
+/** The table of a whole sweep's (merged) part. */
+export function finishEdgeTable(part: EdgePart, gridEdgeStart: Int32Array, gridEdges: Int32Array): EdgeTable {
+  const { count, geom, hx, bbox } = part;
+  // Summed in edge order, the same however the sweep was split.
+  let totalLength = 0;
+  for (let e = 0; e < count; e++) {
+    const dx = hx[e]! - geom[4 * e + 2]!;
+    const dy = geom[4 * e + 1]! - geom[4 * e]!;
+    totalLength += Math.sqrt(dx * dx + dy * dy);
+  }
+  const none = count === 0;
+  return {
+    count,
     // Views, not copies: the slack (~10 %) is cheaper than copying hundreds of MB.
     geom: geom.subarray(0, 4 * count),
-    hx: hxs.subarray(0, count),
-    owners: owners.subarray(0, 2 * count),
+    hx: hx.subarray(0, count),
+    owners: part.owners.subarray(0, 2 * count),
     gridEdgeStart,
     gridEdges,
-    bbox: Float64Array.of(count ? minX : NaN, count ? minY : NaN, count ? maxX : NaN, count ? maxY : NaN),
+    bbox: none ? Float64Array.of(NaN, NaN, NaN, NaN) : bbox,
     totalLength,
   };
 }
+
+const edgeHash = (lx: number, ly: number, hx: number, hy: number): number =>
+  mix(mix(mix(mix(0x2545f491, lx), ly), hx), hy) >>> 0;
 
 function grow<T extends Float64Array | Int32Array>(array: T, next: T): T {
   next.set(array as never);
@@ -145,7 +287,7 @@ function grow<T extends Float64Array | Int32Array>(array: T, next: T): T {
 }
 
 /** Grid visiting order: bands of about one grid height, west to east within a band. */
-function sweepOrder(packed: PackedGrids, territorial: Int32Array): Int32Array {
+export function sweepOrder(packed: PackedGrids, territorial: Int32Array): Int32Array {
   const { gridPartStart, partRingStart, ringVertexStart, coords } = packed;
   const n = territorial.length;
   const cx = new Float64Array(n);
@@ -207,6 +349,14 @@ class OpenEdgeTable {
         return e;
       }
     }
+  }
+
+  /** The edges in the table, ascending. */
+  members(): Int32Array {
+    const out = new Int32Array(this.size);
+    let n = 0;
+    for (const e of this.edges) if (e >= 0) out[n++] = e;
+    return out.sort();
   }
 
   put(hash: number, edge: number): void {

@@ -21,12 +21,22 @@ export interface ReplaceResult {
   current: number | null;
 }
 
+/** How an index is built: in this thread, or in worker threads (SpatialWorkerPool.build). */
+export type BuildGridIndex = (
+  grids: readonly GridInput[] | PackedGrids,
+  revision: number,
+) => Promise<GridIndex>;
+
+/** Builds in the calling thread (fine for a county, ~0.1 s). */
+export const buildInThread: BuildGridIndex = (grids, revision) =>
+  Promise.resolve(GridIndex.build(grids, revision));
+
 export interface GridIndexHolderOptions {
   /**
    * How to build an index. Default: in this thread (fine for county scale, ~50 ms). For province scale pass
    * a worker build, e.g. `(grids, revision) => pool.build(grids, revision)`.
    */
-  build?: (grids: readonly GridInput[] | PackedGrids, revision: number) => Promise<GridIndex>;
+  build?: BuildGridIndex;
   /** Runs after an index became current, in revision order (e.g. `(index) => pool.load(index)`). */
   onApply?: (index: GridIndex) => void | Promise<void>;
   /** Options for the default in-thread build. */
@@ -38,7 +48,8 @@ export class GridIndexHolder {
   /** Highest revision ever requested or applied; anything not above it is stale. */
   private highestSeen = -Infinity;
   private applying: Promise<void> = Promise.resolve();
-  private readonly build: (grids: readonly GridInput[] | PackedGrids, revision: number) => Promise<GridIndex>;
+  /** The holder's way of building, also for indexes that are not to become current (previews). */
+  readonly build: BuildGridIndex;
   private readonly onApply: ((index: GridIndex) => void | Promise<void>) | undefined;
 
   constructor(options: GridIndexHolderOptions = {}) {

@@ -7,7 +7,7 @@
 import Flatbush from 'flatbush';
 import { buildCellRaster, RasterLocator } from './cell-raster.ts';
 import type { CellRaster, CellRasterOptions } from './cell-raster.ts';
-import { buildEdgeTable } from './edge-table.ts';
+import { buildEdgeTable, type EdgeTable } from './edge-table.ts';
 import { METERS_PER_DEGREE, segmentDistanceMeters } from './geo-distance.ts';
 import {
   isPackedGrids,
@@ -19,7 +19,7 @@ import {
 } from './packed-grids.ts';
 import type { GridInput, GridRef, PackedGrids } from './packed-grids.ts';
 import { locateInPart, OUTSIDE } from './point-in-ring.ts';
-import { heapArrays, moveTo, sharedArrays } from './typed-memory.ts';
+import { heapArrays, moveTo, sharedArrays, type ArrayAllocator } from './typed-memory.ts';
 
 /** What decided a territorial answer. */
 export type AssignmentRule =
@@ -320,20 +320,50 @@ export function gridIndexTransferables(data: GridIndexData): ArrayBuffer[] {
   return [...new Set(buffers)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
-function buildData(packed: PackedGrids, revision: number, options: GridIndexOptions): GridIndexData {
+/** What every build starts from: the territorial and sector grids of the input, and where arrays live. */
+export interface BuildPlan {
+  /** Input index (into packed) of each territorial grid. */
+  tIndex: Int32Array;
+  tIds: Int32Array;
+  tCodes: string[];
+  sectorIndex: number[];
+  shared: boolean;
+  alloc: ArrayAllocator;
+}
+
+export function planBuild(packed: PackedGrids, options: GridIndexOptions): BuildPlan {
   const territorialIndex: number[] = [];
   const sectorIndex: number[] = [];
   for (let g = 0; g < packed.ids.length; g++) {
     (packed.kinds[g] === TERRITORIAL ? territorialIndex : sectorIndex).push(g);
   }
-  const tIndex = Int32Array.from(territorialIndex);
-  const tIds = Int32Array.from(territorialIndex, (g) => packed.ids[g]!);
-  const tCodes = territorialIndex.map((g) => packed.codes[g]!);
   const shared = options.shared === true;
-  const alloc = shared ? sharedArrays : heapArrays;
-  const edges = buildEdgeTable(packed, tIndex, alloc);
-  const raster = buildCellRaster(edges, tIds, options, alloc);
+  return {
+    tIndex: Int32Array.from(territorialIndex),
+    tIds: Int32Array.from(territorialIndex, (g) => packed.ids[g]!),
+    tCodes: territorialIndex.map((g) => packed.codes[g]!),
+    sectorIndex,
+    shared,
+    alloc: shared ? sharedArrays : heapArrays,
+  };
+}
 
+function buildData(packed: PackedGrids, revision: number, options: GridIndexOptions): GridIndexData {
+  const plan = planBuild(packed, options);
+  const edges = buildEdgeTable(packed, plan.tIndex, plan.alloc);
+  const raster = buildCellRaster(edges, plan.tIds, options, plan.alloc);
+  return assembleData(packed, revision, plan, edges, raster);
+}
+
+/** The index from its territorial edge table and raster: adds the nearest-grid tree and the sector grids. */
+export function assembleData(
+  packed: PackedGrids,
+  revision: number,
+  plan: BuildPlan,
+  edges: EdgeTable,
+  raster: CellRaster,
+): GridIndexData {
+  const { tIndex, tIds, tCodes, sectorIndex, shared, alloc } = plan;
   // Nearest-grid tree over grid boxes. x is scaled by cos(mid latitude) so box distances approximate
   // metres up to a bounded factor (see nearestTerritorial).
   let nearestTree: ArrayBufferLike | null = null;

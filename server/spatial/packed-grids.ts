@@ -82,8 +82,12 @@ export function packGrids(grids: readonly GridInput[]): PackedGrids {
  * packGrids in slices of at most ~`sliceMs` of work, yielding to the event loop in between: packing
  * 6 M vertices takes ~0.5 s, which must not stall the main thread in one piece.
  */
-export async function packGridsInSlices(grids: readonly GridInput[], sliceMs = 8): Promise<PackedGrids> {
-  const packer = new GridPacker(grids);
+export async function packGridsInSlices(
+  grids: readonly GridInput[],
+  sliceMs = 8,
+  options: { shared?: boolean } = {},
+): Promise<PackedGrids> {
+  const packer = new GridPacker(grids, options.shared === true);
   while (!packer.done) {
     packer.fill(performance.now() + sliceMs);
     if (!packer.done) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -99,7 +103,10 @@ class GridPacker {
   private r = 0;
   private v = 0;
 
-  constructor(private readonly grids: readonly GridInput[]) {
+  constructor(
+    private readonly grids: readonly GridInput[],
+    shared = false,
+  ) {
     let partCount = 0;
     let ringCount = 0;
     let vertexCount = 0;
@@ -137,14 +144,16 @@ class GridPacker {
         }
       }
     }
+    // In SharedArrayBuffers, a worker build and its helper read the packed grids where they are.
+    const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     this.packed = {
-      ids: new Int32Array(grids.length),
-      kinds: new Uint8Array(grids.length),
+      ids: new Int32Array(buffer(4 * grids.length)),
+      kinds: new Uint8Array(buffer(grids.length)),
       codes: new Array<string>(grids.length),
-      gridPartStart: new Int32Array(grids.length + 1),
-      partRingStart: new Int32Array(partCount + 1),
-      ringVertexStart: new Int32Array(ringCount + 1),
-      coords: new Float64Array(2 * vertexCount),
+      gridPartStart: new Int32Array(buffer(4 * (grids.length + 1))),
+      partRingStart: new Int32Array(buffer(4 * (partCount + 1))),
+      ringVertexStart: new Int32Array(buffer(4 * (ringCount + 1))),
+      coords: new Float64Array(buffer(16 * vertexCount)),
     };
   }
 
@@ -230,6 +239,25 @@ export function packedTransferables(packed: PackedGrids): ArrayBuffer[] {
     packed.coords,
   ].map((a) => a.buffer);
   return [...new Set(buffers)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
+/** The same grids with every array in SharedArrayBuffers (the input itself when it already is). */
+export function sharePacked(packed: PackedGrids): PackedGrids {
+  const share = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
+    const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+    copy.set(a as never);
+    return copy;
+  };
+  return {
+    ids: share(packed.ids),
+    kinds: share(packed.kinds),
+    codes: packed.codes,
+    gridPartStart: share(packed.gridPartStart),
+    partRingStart: share(packed.partRingStart),
+    ringVertexStart: share(packed.ringVertexStart),
+    coords: share(packed.coords),
+  };
 }
 
 /** Whether a value is already packed (worker messages and callers may pass either form). */

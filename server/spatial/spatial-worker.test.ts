@@ -3,7 +3,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { GridIndex } from './grid-index.ts';
 import { GridIndexHolder } from './grid-index-holder.ts';
-import { SpatialInputError, SpatialInputErrorCode } from './packed-grids.ts';
+import { packGrids, SpatialInputError, SpatialInputErrorCode } from './packed-grids.ts';
+import { PARALLEL_BUILD_MIN_EDGES } from './parallel-build.ts';
 import { createSpatialWorker, createSpatialWorkerPool } from './spatial-worker.ts';
 import { randomSectors, seededRandom, voronoiPartition } from './testing/synthetic-partition.ts';
 import type { BBox } from './testing/synthetic-partition.ts';
@@ -50,6 +51,41 @@ describe('spatial worker threads', () => {
     for (let i = 0; i < xs.length; i++)
       expect(index.query(xs[i]!, ys[i]!)).toEqual(reference.query(xs[i]!, ys[i]!));
   });
+
+  it(
+    'builds a large grid set on two workers, the same index as one thread makes',
+    { timeout: 60_000 },
+    async () => {
+      const large = voronoiPartition({ seed: 44, cells: 2_600, bbox: BOX, verticesPerRing: 100 });
+      const packed = packGrids(large);
+      expect(packed.coords.length / 2).toBeGreaterThan(PARALLEL_BUILD_MIN_EDGES);
+      const single = createSpatialWorker();
+      try {
+        const [two, one] = await Promise.all([pool.buildTimed(large, 5), single.build(large, 5)]);
+        expect([two.threads, one.threads]).toEqual([2, 1]);
+        const a = two.index.toData();
+        const b = one.index.toData();
+        for (const [name, x, y] of [
+          ['edges.geom', a.edges.geom, b.edges.geom],
+          ['edges.owners', a.edges.owners, b.edges.owners],
+          ['territorial.gridEdges', a.territorial.gridEdges, b.territorial.gridEdges],
+          ['raster.cells', a.raster.cells, b.raster.cells],
+          ['raster.listEdges', a.raster.listEdges, b.raster.listEdges],
+          ['raster.subCells', a.raster.subCells, b.raster.subCells],
+        ] as const)
+          expect({
+            name,
+            equal: Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(
+              Buffer.from(y.buffer, y.byteOffset, y.byteLength),
+            ),
+          }).toEqual({ name, equal: true });
+        const [xs, ys] = points(100_000, false);
+        expect(two.index.assignPoints(xs, ys)).toEqual(GridIndex.build(large, 5).assignPoints(xs, ys));
+      } finally {
+        await single.terminate();
+      }
+    },
+  );
 
   it('serves the revision the holder applied', { timeout: 30_000 }, async () => {
     const holder = new GridIndexHolder({

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { GridIndex } from './grid-index.ts';
 import type { GridIndexOptions } from './grid-index.ts';
 import { isPackedGrids, packedTransferables, packGridsInSlices, SpatialInputError } from './packed-grids.ts';
@@ -93,7 +93,7 @@ export class SpatialWorker {
     this.pending.clear();
   }
 
-  private request(body: RequestBody, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> {
+  private request(body: RequestBody, transfer: readonly TransferListItem[] = []): Promise<WorkerResponse> {
     if (this.failure) return Promise.reject(this.failure);
     const requestId = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -102,22 +102,27 @@ export class SpatialWorker {
     });
   }
 
+  /** Link this worker to another of the pool (see WorkerRequest 'peer'). */
+  async peer(port: MessagePort, role: 'builder' | 'helper'): Promise<void> {
+    await this.request({ type: 'peer', port, role }, [port]);
+  }
+
   /**
    * Build an index in the worker and return the main thread's view of it (same shared memory).
-   * GeoJSON input is packed here in slices of a few ms (~0.5 s in all for 6 M vertices, never in one
-   * piece) and transferred; packed input is copied by postMessage unless it already lives in
+   * GeoJSON input is packed here into shared memory in slices of a few ms (~0.5 s in all for 6 M
+   * vertices, never in one piece); packed input is copied by postMessage unless it already lives in
    * SharedArrayBuffers. Does not load the index for 'assign'.
    */
   async build(
     grids: readonly GridInput[] | PackedGrids,
     revision: number,
     options: GridIndexOptions = {},
-  ): Promise<{ index: GridIndex; buildMs: number }> {
-    const packed = isPackedGrids(grids) ? grids : await packGridsInSlices(grids);
+  ): Promise<{ index: GridIndex; buildMs: number; threads: 1 | 2 }> {
+    const packed = isPackedGrids(grids) ? grids : await packGridsInSlices(grids, 8, { shared: true });
     const transfer = isPackedGrids(grids) ? [] : packedTransferables(packed);
     const response = await this.request({ type: 'build', grids: packed, revision, options }, transfer);
     if (response.type !== 'built') throw new Error(`unexpected worker response ${response.type}`);
-    return { index: GridIndex.fromData(response.data), buildMs: response.buildMs };
+    return { index: GridIndex.fromData(response.data), buildMs: response.buildMs, threads: response.threads };
   }
 
   /** Install an index for assignPoints. Zero-copy for worker-built (shared) indexes; copied otherwise. */
@@ -167,22 +172,36 @@ export function createSpatialWorker(): SpatialWorker {
 }
 
 export interface SpatialWorkerPoolOptions {
-  /** Worker threads; default: available cores - 1 (at least 1), leaving one for the event loop. */
+  /**
+   * Worker threads; default: available cores - 1, leaving one for the event loop, but at least 2 so that
+   * large builds run on two threads (the event loop mostly waits meanwhile).
+   */
   size?: number;
 }
 
 /**
- * A few SpatialWorkers for bulk jobs. Loads are posted to every worker in the same tick, and each worker
- * handles messages in order, so all chunks of one assignPoints call see the same index revision.
+ * A few SpatialWorkers for bulk jobs and builds. Loads are posted to every worker in the same tick, and
+ * each worker handles messages in order, so all chunks of one assignPoints call see the same index
+ * revision. Builds run on the first worker, which hands half of each large one to the second over a
+ * channel of their own (parallel-build.ts).
  */
 export class SpatialWorkerPool {
   readonly workers: SpatialWorker[];
-  private nextBuilder = 0;
+  private readonly linked: Promise<void>;
   private loadedRevision: number | null = null;
 
   constructor(options: SpatialWorkerPoolOptions = {}) {
-    const size = Math.max(1, options.size ?? os.availableParallelism() - 1);
+    const size = Math.max(1, options.size ?? Math.max(2, os.availableParallelism() - 1));
     this.workers = Array.from({ length: size }, () => new SpatialWorker());
+    if (size >= 2) {
+      const { port1, port2 } = new MessageChannel();
+      this.linked = Promise.all([
+        this.workers[0]!.peer(port1, 'builder'),
+        this.workers[1]!.peer(port2, 'helper'),
+      ]).then(() => undefined);
+    } else this.linked = Promise.resolve();
+    // Build requests wait for the link; a failed link surfaces there, not as an unhandled rejection.
+    this.linked.catch(() => undefined);
   }
 
   get size(): number {
@@ -194,14 +213,23 @@ export class SpatialWorkerPool {
     return this.loadedRevision;
   }
 
-  /** Build an index on one worker (round robin); the pool keeps answering with the old one meanwhile. */
+  /** Build an index (on two threads when large); the pool keeps answering with the old one meanwhile. */
   async build(
     grids: readonly GridInput[] | PackedGrids,
     revision: number,
     options: GridIndexOptions = {},
   ): Promise<GridIndex> {
-    const worker = this.workers[this.nextBuilder++ % this.workers.length]!;
-    return (await worker.build(grids, revision, options)).index;
+    return (await this.buildTimed(grids, revision, options)).index;
+  }
+
+  /** build, with the time the builder worker spent (benchmarks print it). */
+  async buildTimed(
+    grids: readonly GridInput[] | PackedGrids,
+    revision: number,
+    options: GridIndexOptions = {},
+  ): Promise<{ index: GridIndex; buildMs: number; threads: 1 | 2 }> {
+    await this.linked;
+    return this.workers[0]!.build(grids, revision, options);
   }
 
   /** Install an index in every worker (see GridIndexHolder's onApply). */
