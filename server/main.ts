@@ -6,6 +6,7 @@ import { loadConfig, projectRoot } from './config.ts';
 import { loadAssigner } from './db/assigner.repo.ts';
 import { bootstrapDatabase } from './db/bootstrap.ts';
 import { listUsernames } from './db/users.repo.ts';
+import { createSpatialWorkerPool } from './spatial/spatial-worker.ts';
 
 const log = (line: string): void => console.log(`[grid-console] ${line}`);
 
@@ -22,7 +23,10 @@ async function main(): Promise<void> {
     log,
   });
 
-  const assigner = await loadAssigner(db.pool);
+  // Grid indexes are built in worker threads (a large grid set on two), so that a boundary change never
+  // stalls the sockets and requests this thread serves.
+  const spatial = createSpatialWorkerPool();
+  const assigner = await loadAssigner(db.pool, (grids, revision) => spatial.build(grids, revision));
   log(
     `grid index (revision ${assigner.revision}) and ${assigner.addresses.size.toLocaleString('en')} addresses in memory`,
   );
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down`);
     await server.close();
+    await spatial.terminate();
     await db.close();
     process.exit(0);
   };

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { GridKind } from '../../shared/domain.ts';
 import { AddressIndex, type IndexedAddress } from '../domain/address-index.ts';
 import { Assigner, type GridName } from '../domain/assigner.ts';
-import { GridIndexHolder } from '../spatial/grid-index-holder.ts';
+import { GridIndexHolder, type BuildGridIndex } from '../spatial/grid-index-holder.ts';
 import type { GridInput } from '../spatial/packed-grids.ts';
 
 /** Grid-set revision: the sequence number of the last event that changed any grid's geometry. */
@@ -46,13 +46,14 @@ export async function readIndexedAddresses(client: pg.ClientBase | pg.Pool): Pro
   return rows;
 }
 
-export async function loadAssigner(pool: pg.Pool): Promise<Assigner> {
+/** `build`: how grid indexes are built (default: in this thread; the server passes its worker pool). */
+export async function loadAssigner(pool: pg.Pool, build?: BuildGridIndex): Promise<Assigner> {
   const [revision, { grids, names }, addresses] = await Promise.all([
     readGridSetRevision(pool),
     readGridInputs(pool),
     readIndexedAddresses(pool),
   ]);
-  const holder = new GridIndexHolder();
+  const holder = new GridIndexHolder({ build });
   await holder.replace(grids, revision);
   return new Assigner(holder, new AddressIndex(addresses), names);
 }

@@ -7,7 +7,8 @@ import { ErrorCode } from '../../shared/api-error.ts';
 import type { BoundaryChangeSet, BoundaryPreview, BoundaryProblem } from '../../shared/boundaries.ts';
 import type { BoundaryChangedData } from '../../shared/realtime.ts';
 import { HttpError } from '../http/http-error.ts';
-import { GridIndex } from '../spatial/grid-index.ts';
+import type { GridIndex } from '../spatial/grid-index.ts';
+import { buildInThread, type BuildGridIndex } from '../spatial/grid-index-holder.ts';
 import type { GridInput } from '../spatial/packed-grids.ts';
 import { readGridInputs } from './assigner.repo.ts';
 import { appendEvents } from './events.repo.ts';
@@ -414,6 +415,7 @@ async function describeImpact(
 export async function previewChangeSet(
   db: Queryable,
   set: BoundaryChangeSet,
+  build: BuildGridIndex = buildInThread,
 ): Promise<BoundaryPreview | BoundaryProblem[]> {
   const t0 = performance.now();
   const { problems, proposed, retired } = await validateChangeSet(db, set);
@@ -432,7 +434,7 @@ export async function previewChangeSet(
   let nextId = Math.max(0, ...grids.map((g) => g.id)) + 1;
   const newIds = new Map(proposed.filter((p) => p.gridId === null).map((p) => [p.key, nextId++]));
   for (const [key, id] of newIds) names.set(id, { code: key.slice(4), name: key.slice(4) });
-  const index = GridIndex.build(applyToInputs(grids, proposed, retired, newIds), 0);
+  const index = await build(applyToInputs(grids, proposed, retired, newIds), 0);
   const plan = await computeReassignment(db, index, await changedArea(db, proposed, [...existingIds(set)]));
   const impact = await describeImpact(db, plan, names);
   return {
@@ -457,6 +459,7 @@ export async function commitChangeSet(
   client: pg.ClientBase,
   set: BoundaryChangeSet & { reason: string },
   actorUserId: number,
+  build: BuildGridIndex = buildInThread,
 ): Promise<CommitOutcome> {
   const { problems, existing, proposed, retired } = await validateChangeSet(client, set, true);
   const geometryOf = (key: string) => JSON.stringify(proposed.find((p) => p.key === key)!.geometry);
@@ -540,7 +543,7 @@ export async function commitChangeSet(
   // The old outlines are in grid_revisions (closed above); the new ones are in grids now.
   const area = await changedArea(client, [], touched, true);
   const { grids, names } = await readGridInputs(client);
-  const index = GridIndex.build(grids, 0);
+  const index = await build(grids, 0);
   const plan = await computeReassignment(client, index, area);
   const preview = await describeImpact(client, plan, names);
   await applyReassignment(client, plan);

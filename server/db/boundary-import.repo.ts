@@ -3,6 +3,7 @@
 // rejected with its reasons and the rest validated again, until what remains is valid. The result is a
 // change set (kind 'import') whose preview is the impact; the planner commits it like any edit.
 import type pg from 'pg';
+import { buildInThread, type BuildGridIndex } from '../spatial/grid-index-holder.ts';
 import {
   ImportFeature,
   type BoundaryChange,
@@ -28,7 +29,11 @@ interface Candidate {
   change: BoundaryChange;
 }
 
-export async function planImport(db: Queryable, features: unknown[]): Promise<BoundaryImportPreview> {
+export async function planImport(
+  db: Queryable,
+  features: unknown[],
+  build: BuildGridIndex = buildInThread,
+): Promise<BoundaryImportPreview> {
   const started = performance.now();
   const rejected: ImportRejection[] = [];
   const reject = (index: number, code: string | null, reasons: ImportRejection['reasons']) =>
@@ -171,7 +176,7 @@ export async function planImport(db: Queryable, features: unknown[]): Promise<Bo
   }
 
   const changeSet = candidates.length ? changeSetOf(candidates) : null;
-  const preview = changeSet ? await previewChangeSet(db, changeSet) : null;
+  const preview = changeSet ? await previewChangeSet(db, changeSet, build) : null;
   if (Array.isArray(preview)) throw new Error('an import change set that validated failed its preview');
   return {
     features: features.length,

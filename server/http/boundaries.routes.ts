@@ -38,7 +38,7 @@ export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
       response: BoundaryPreview,
     },
     async ({ body }) => {
-      const result = await previewChangeSet(deps.pool, body);
+      const result = await previewChangeSet(deps.pool, body, deps.assigner.grids.build);
       if (Array.isArray(result)) {
         throw new HttpError(422, ErrorCode.invalidGeometry, 'the boundaries are not valid', undefined, {
           problems: result,
@@ -61,7 +61,7 @@ export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
       body: BoundaryImport,
       response: BoundaryImportPreview,
     },
-    async ({ body }) => planImport(deps.pool, body.features),
+    async ({ body }) => planImport(deps.pool, body.features, deps.assigner.grids.build),
   );
 
   api.add(
@@ -78,7 +78,9 @@ export function boundaryRoutes(api: ApiRegistry, deps: AppDeps): void {
     },
     async ({ body, user }) => {
       const started = performance.now();
-      const outcome = await withTransaction(deps.pool, (client) => commitChangeSet(client, body, user.id));
+      const outcome = await withTransaction(deps.pool, (client) =>
+        commitChangeSet(client, body, user.id, deps.assigner.grids.build),
+      );
       const commitMs = Math.round(performance.now() - started);
       // The in-memory assignment follows the committed boundaries.
       const [{ grids, names }, revision] = await Promise.all([

@@ -26,7 +26,8 @@ const before = new Date().toISOString();
 
 beforeAll(async () => {
   db = await createTestDb();
-  server = await startTestServer(db);
+  // Previews and commits build their grid indexes in worker threads, as in production.
+  server = await startTestServer(db, { spatialWorkers: true });
   planner = await server.as('planner');
   // A one-part grid with addresses on both sides of a horizontal cut through its centroid.
   const { rows } = await db.pool.query<

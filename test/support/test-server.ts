@@ -2,6 +2,7 @@
 import { startConsoleServer, type ConsoleServer } from '../../server/console-server.ts';
 import { loadConfig } from '../../server/config.ts';
 import { loadAssigner } from '../../server/db/assigner.repo.ts';
+import { createSpatialWorkerPool } from '../../server/spatial/spatial-worker.ts';
 import type { Heartbeat } from '../../server/realtime/realtime-server.ts';
 import type { Assigner } from '../../server/domain/assigner.ts';
 import type { UserRole } from '../../shared/domain.ts';
@@ -42,10 +43,21 @@ const usernameOfRole: Record<string, string> = {
 
 export async function startTestServer(
   db: TestDb,
-  options: { clientDir?: string; redisUrl?: string; basemapFile?: string; heartbeat?: Heartbeat } = {},
+  options: {
+    clientDir?: string;
+    redisUrl?: string;
+    basemapFile?: string;
+    heartbeat?: Heartbeat;
+    /** Build grid indexes in worker threads, as server/main.ts does (default: in this thread). */
+    spatialWorkers?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: demoPassword });
-  const assigner = await loadAssigner(db.pool);
+  const spatial = options.spatialWorkers ? createSpatialWorkerPool({ size: 2 }) : null;
+  const assigner = await loadAssigner(
+    db.pool,
+    spatial ? (grids, revision) => spatial.build(grids, revision) : undefined,
+  );
   const consoleServer = await startConsoleServer({
     pool: db.pool,
     engine: db.engine,
@@ -112,6 +124,9 @@ export async function startTestServer(
       sessions.set(role, logged);
       return logged;
     },
-    close: () => consoleServer.close(),
+    close: async () => {
+      await consoleServer.close();
+      await spatial?.terminate();
+    },
   };
 }
