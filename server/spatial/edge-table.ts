@@ -226,10 +226,14 @@ export function mergeEdgeParts(
     owners = grow(owners, alloc.int32(2 * count));
   }
   const open: number[] = [...aOpen];
+  const bGeom = b.geom;
   for (let e = 0; e < b.count; e++) {
     const to = renumber[e]!;
     if (to < a.count) continue;
-    geom.set(b.geom.subarray(4 * e, 4 * e + 4), 4 * to);
+    geom[4 * to] = bGeom[4 * e]!;
+    geom[4 * to + 1] = bGeom[4 * e + 1]!;
+    geom[4 * to + 2] = bGeom[4 * e + 2]!;
+    geom[4 * to + 3] = bGeom[4 * e + 3]!;
     hx[to] = b.hx[e]!;
     owners[2 * to] = b.owners[2 * e]!;
     owners[2 * to + 1] = b.owners[2 * e + 1]!;

@@ -355,6 +355,34 @@ function buildData(packed: PackedGrids, revision: number, options: GridIndexOpti
   return assembleData(packed, revision, plan, edges, raster);
 }
 
+export interface NearestTree {
+  tree: ArrayBufferLike | null;
+  scale: number;
+}
+
+/**
+ * Nearest-grid tree over territorial grid boxes. x is scaled by cos(mid latitude) of the territorial
+ * bounding box (the edge table's) so box distances approximate metres up to a bounded factor (see
+ * nearestTerritorial). Needs only the packed grids, so a parallel build makes it on its helper.
+ */
+export function nearestTreeOf(packed: PackedGrids, tIndex: Int32Array, shared: boolean): NearestTree {
+  if (tIndex.length === 0) return { tree: null, scale: 1 };
+  const boxes = new Float64Array(4 * tIndex.length);
+  let minY = Infinity;
+  let maxY = -Infinity;
+  tIndex.forEach((g, t) => {
+    boxes.set(gridBox(packed, g), 4 * t);
+    minY = Math.min(minY, boxes[4 * t + 1]!);
+    maxY = Math.max(maxY, boxes[4 * t + 3]!);
+  });
+  const scale = Math.cos((((minY + maxY) / 2) * Math.PI) / 180);
+  const tree = new Flatbush(tIndex.length, 16, Float64Array, shared ? SharedArrayBuffer : ArrayBuffer);
+  for (let t = 0; t < tIndex.length; t++)
+    tree.add(boxes[4 * t]! * scale, boxes[4 * t + 1]!, boxes[4 * t + 2]! * scale, boxes[4 * t + 3]!);
+  tree.finish();
+  return { tree: tree.data, scale };
+}
+
 /** The index from its territorial edge table and raster: adds the nearest-grid tree and the sector grids. */
 export function assembleData(
   packed: PackedGrids,
@@ -362,22 +390,10 @@ export function assembleData(
   plan: BuildPlan,
   edges: EdgeTable,
   raster: CellRaster,
+  nearest: NearestTree = nearestTreeOf(packed, plan.tIndex, plan.shared),
 ): GridIndexData {
-  const { tIndex, tIds, tCodes, sectorIndex, shared, alloc } = plan;
-  // Nearest-grid tree over grid boxes. x is scaled by cos(mid latitude) so box distances approximate
-  // metres up to a bounded factor (see nearestTerritorial).
-  let nearestTree: ArrayBufferLike | null = null;
-  const midLat = Number.isFinite(edges.bbox[1]!) ? (edges.bbox[1]! + edges.bbox[3]!) / 2 : 0;
-  const nearestScale = Math.cos((midLat * Math.PI) / 180);
-  if (tIndex.length > 0) {
-    const tree = new Flatbush(tIndex.length, 16, Float64Array, shared ? SharedArrayBuffer : ArrayBuffer);
-    for (const g of tIndex) {
-      const [x0, y0, x1, y1] = gridBox(packed, g);
-      tree.add(x0 * nearestScale, y0, x1 * nearestScale, y1);
-    }
-    tree.finish();
-    nearestTree = tree.data;
-  }
+  const { tIds, tCodes, sectorIndex, shared, alloc } = plan;
+  const { tree: nearestTree, scale: nearestScale } = nearest;
 
   const sectors = extractGrids(packed, sectorIndex);
   let sectorTree: ArrayBufferLike | null = null;

@@ -20,7 +20,14 @@ import {
   type EdgePart,
   type EdgeTable,
 } from './edge-table.ts';
-import { assembleData, planBuild, type GridIndexData, type GridIndexOptions } from './grid-index.ts';
+import {
+  assembleData,
+  nearestTreeOf,
+  planBuild,
+  type GridIndexData,
+  type GridIndexOptions,
+  type NearestTree,
+} from './grid-index.ts';
 import { sharePacked, type PackedGrids } from './packed-grids.ts';
 import { moveTo, sharedArrays } from './typed-memory.ts';
 
@@ -48,8 +55,19 @@ export interface RasterRowsJob {
   toRow: number;
 }
 
-export type BuildJob = EdgePartJob | RasterRowsJob;
-type ResultOf<J extends BuildJob> = J extends EdgePartJob ? EdgePart : RasterRows;
+export interface NearestTreeJob {
+  type: 'nearest-tree';
+  packed: PackedGrids;
+  territorial: Int32Array;
+}
+
+export type BuildJob = EdgePartJob | RasterRowsJob | NearestTreeJob;
+type ResultOf<J extends BuildJob> = J extends EdgePartJob
+  ? EdgePart
+  : J extends RasterRowsJob
+    ? RasterRows
+    : NearestTree;
+type AnyResult = EdgePart | RasterRows | NearestTree;
 
 /** Runs a job on this thread, its outputs in shared memory. */
 export function runBuildJob<J extends BuildJob>(job: J): ResultOf<J> {
@@ -66,6 +84,7 @@ export function runBuildJob<J extends BuildJob>(job: J): ResultOf<J> {
       sharedArrays,
     ) as ResultOf<J>;
   }
+  if (job.type === 'nearest-tree') return nearestTreeOf(job.packed, job.territorial, true) as ResultOf<J>;
   const { layout, edges, ids, cells, fromRow, toRow } = job;
   return rasterRows(layout, edges as EdgeTable, ids, cells, fromRow, toRow, sharedArrays) as ResultOf<J>;
 }
@@ -76,7 +95,7 @@ export interface BuildHelper {
 }
 
 type HelperMessage =
-  { jobId: number; ok: true; result: EdgePart | RasterRows } | { jobId: number; ok: false; message: string };
+  { jobId: number; ok: true; result: AnyResult } | { jobId: number; ok: false; message: string };
 
 /** The helper's side: answers every job that arrives on `port`. */
 export function serveBuildJobs(port: MessagePort): void {
@@ -93,10 +112,7 @@ export function serveBuildJobs(port: MessagePort): void {
 
 /** The builder's side of the port: jobs go out, their results come back; a closed port fails them all. */
 export function buildHelperOver(port: MessagePort): BuildHelper {
-  const pending = new Map<
-    number,
-    { resolve: (r: EdgePart | RasterRows) => void; reject: (e: Error) => void }
-  >();
+  const pending = new Map<number, { resolve: (r: AnyResult) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let closed = false;
   port.on('message', (reply: HelperMessage) => {
@@ -116,7 +132,7 @@ export function buildHelperOver(port: MessagePort): BuildHelper {
       if (closed) return Promise.reject(new Error('build helper: port closed'));
       const jobId = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(jobId, { resolve: resolve as (r: EdgePart | RasterRows) => void, reject });
+        pending.set(jobId, { resolve: resolve as (r: AnyResult) => void, reject });
         port.postMessage({ jobId, job });
       });
     },
@@ -131,8 +147,9 @@ export function worthParallel(packed: PackedGrids): boolean {
 
 /**
  * GridIndex data in shared memory, built with `helper` doing half of the edge table and of the raster
- * while this thread does the other half. The remaining steps (the merge, the lists' join, the compact
- * codes, the second level, the nearest-grid tree, the sector grids) run here.
+ * while this thread does the other half, and the nearest-grid tree while this thread merges the edge
+ * tables. The remaining steps (the merge, the lists' join, the compact codes, the second level, the
+ * sector grids) run here.
  */
 export async function buildDataParallel(
   input: PackedGrids,
@@ -164,6 +181,8 @@ export async function buildDataParallel(
     gridEdgeStart,
     gridEdges,
   });
+  // Then the nearest-grid tree, which needs only the packed grids: it is made while this thread merges.
+  const nearest = helper.run({ type: 'nearest-tree', packed, territorial });
   // The first part reserves room for the whole table, so the second is appended in place.
   const first = buildEdgePart(
     packed,
@@ -203,5 +222,6 @@ export async function buildDataParallel(
   });
   const south = rasterRows(layout, edges, ids, cells, 0, half, alloc);
   const raster = finishCellRaster(layout, cells, [south, await north], edges, ids, options, alloc);
-  return assembleData(packed, revision, { ...plan, tIndex: territorial, tIds: ids }, edges, raster);
+  const tree = await nearest;
+  return assembleData(packed, revision, { ...plan, tIndex: territorial, tIds: ids }, edges, raster, tree);
 }
