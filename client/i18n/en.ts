@@ -170,7 +170,7 @@ export const en: Messages = {
     risk: 'Risk level',
     health: 'Health codes',
     arrivals24h: 'Arrivals (24 h)',
-    overdue: 'Overdue registrations',
+    overdue: 'Late registrations',
     openTasks: 'Open tasks',
   },
   risk: { low: 'Low risk', medium: 'Medium risk', high: 'High risk', none: 'No data' },
@@ -199,6 +199,7 @@ export const en: Messages = {
     township: 'Township border',
     village: 'Village border',
     heat: 'Arrival density',
+    changed: 'Grid that just changed (outlined for 1.5 s)',
   },
   mapControls: { zoomIn: 'Zoom in', zoomOut: 'Zoom out', reset: 'Whole county' },
   zoom: {
@@ -254,7 +255,9 @@ export const en: Messages = {
     residents: 'Residents',
     arrivals24h: 'Arrivals (24 h)',
     pendingRegistration: 'Pending registration',
-    overdue: 'Overdue',
+    overdue: 'Late registrations',
+    overdueHint:
+      'Arrivals of the last 24 h registered more than 1 h after arriving, plus arrivals reported more than 1 h ago and not yet registered',
     green: 'Green',
     yellow: 'Yellow',
     red: 'Red',

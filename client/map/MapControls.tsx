@@ -85,6 +85,10 @@ export function Legend({ compact = false }: { compact?: boolean }) {
       </ul>
       {!compact && (
         <ul className="legend-symbols">
+          <li>
+            <span className="line-swatch changed" />
+            {t('legend.changed')}
+          </li>
           {layers.boundaries && (
             <li>
               <span className="line-swatch township" />

@@ -15,7 +15,11 @@ export function MapTooltip() {
     hover?.target.kind === 'grid' ? s.live.grids.get(hover.target.id) : undefined,
   );
   if (!hover) return null;
-  const style = { left: hover.x + 14, top: hover.y + 14 };
+  // Opens below right of the pointer, or towards the map's inside when near its right or bottom edge.
+  const style = {
+    ...(hover.x > hover.width - 280 ? { right: hover.width - hover.x + 14 } : { left: hover.x + 14 }),
+    ...(hover.y > hover.height - 120 ? { bottom: hover.height - hover.y + 14 } : { top: hover.y + 14 }),
+  };
   const { target } = hover;
   if (target.kind === 'grid') {
     const grid = gridInfo.get(target.id);

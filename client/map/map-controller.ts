@@ -420,6 +420,8 @@ export class MapController {
 
   private onClick(point: maplibregl.Point): void {
     if (this.mode === 'screen' || (this.clickFilter && !this.clickFilter())) return;
+    // The panel opens and the map may move: a tooltip left where the pointer was would name another grid.
+    this.clearHover();
     const facility = this.pickFacility(point);
     const state = useConsole.getState();
     if (facility && facility.kind !== 'grid') {
@@ -447,7 +449,12 @@ export class MapController {
       this.setHoveredGrid(gridId);
       const target: Hover['target'] | null =
         facility ?? (gridId !== null ? { kind: 'grid', id: gridId } : null);
-      setHover(target ? { x: point.x, y: point.y, target } : null);
+      const canvas = this.map.getCanvas();
+      setHover(
+        target
+          ? { x: point.x, y: point.y, width: canvas.clientWidth, height: canvas.clientHeight, target }
+          : null,
+      );
       this.map.getCanvas().style.cursor = target && this.mode !== 'screen' ? 'pointer' : '';
     });
   }

@@ -42,7 +42,9 @@ function StatusCounts({ gridId }: { gridId: number }) {
       <dl className="status-grid">
         {statusRows.map((key) => (
           <div key={key} data-status={key} className={`status-${key}`}>
-            <dt title={t(`status.${key}`)}>{t(`status.${key}`)}</dt>
+            <dt title={key === 'overdue' ? t('status.overdueHint') : t(`status.${key}`)}>
+              {t(`status.${key}`)}
+            </dt>
             <dd>{formatNumber(status[key] as number)}</dd>
           </div>
         ))}

@@ -41,10 +41,17 @@ export function TimeSeriesChart() {
   const { ref, width, height } = useSize<HTMLDivElement>();
   const buckets = data?.buckets ?? [];
   const font = ref.current ? parseFloat(getComputedStyle(ref.current).fontSize) : 14;
-  const pad = { left: font * 2.8, right: font * 0.8, top: font * 0.8, bottom: font * 1.8 };
+  const ticks = axisTicks(Math.max(1, ...buckets.map((b) => Math.max(b.arrivals, b.registrations))));
+  // Room for the widest tick label ("15,000"), at about 0.62 em per tabular digit or separator.
+  const widestTick = Math.max(...ticks.map((tick) => formatNumber(tick).length));
+  const pad = {
+    left: font * (0.62 * widestTick + 0.8),
+    right: font * 0.8,
+    top: font * 0.8,
+    bottom: font * 1.8,
+  };
   const w = Math.max(0, width - pad.left - pad.right);
   const h = Math.max(0, height - pad.top - pad.bottom);
-  const ticks = axisTicks(Math.max(1, ...buckets.map((b) => Math.max(b.arrivals, b.registrations))));
   const max = ticks[ticks.length - 1]!;
   const x = (i: number) => pad.left + (buckets.length ? (i + 0.5) * (w / buckets.length) : 0);
   const y = (v: number) => pad.top + h - (v / max) * h;
@@ -84,7 +91,8 @@ export function TimeSeriesChart() {
             ))}
             {buckets.length > 0 && <path d={line} className="line" />}
             {buckets.map((b, i) =>
-              i % 6 === 0 || i === buckets.length - 1 ? (
+              // Every sixth hour, and the last one unless it would crowd the label before it.
+              i % 6 === 0 || (i === buckets.length - 1 && i % 6 >= 4) ? (
                 <text key={b.at} x={x(i)} y={pad.top + h + font * 1.3} textAnchor="middle" className="axis">
                   {formatHour(b.at)}
                 </text>

@@ -77,6 +77,9 @@ export interface RegionInfo {
 export interface Hover {
   x: number;
   y: number;
+  /** Size of the map in CSS pixels, so the tooltip can open away from the nearest edges. */
+  width: number;
+  height: number;
   target:
     | { kind: 'grid'; id: number }
     | { kind: 'checkpoint'; index: number }
