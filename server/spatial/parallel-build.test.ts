@@ -126,8 +126,15 @@ describe('parallel index build', () => {
     expect(Array.from(two.assignPoints(xs, ys))).toEqual(Array.from(one.assignPoints(xs, ys)));
   });
 
-  it('fails the build when the helper fails', async () => {
+  it('fails the build when the helper fails, with no job left unhandled', async () => {
+    const packed = packGrids(tilings[0]![1]);
     const failing: BuildHelper = { run: () => Promise.reject(new Error('helper down')) };
-    await expect(buildDataParallel(packGrids(tilings[0]![1]), 1, {}, failing)).rejects.toThrow('helper down');
+    await expect(buildDataParallel(packed, 1, {}, failing)).rejects.toThrow('helper down');
+    // Only the last job awaited fails: the build still fails with it.
+    const lateFailure: BuildHelper = {
+      run: (job) =>
+        job.type === 'nearest-tree' ? Promise.reject(new Error('no tree')) : sameThreadHelper.run(job),
+    };
+    await expect(buildDataParallel(packed, 1, {}, lateFailure)).rejects.toThrow('no tree');
   });
 });

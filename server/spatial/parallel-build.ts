@@ -157,6 +157,14 @@ export async function buildDataParallel(
   options: GridIndexOptions,
   helper: BuildHelper,
 ): Promise<GridIndexData> {
+  // A job may fail while this thread is still busy or after another job failed: each job's promise is
+  // handled from the start (else a second failure would be an unhandled rejection and end the worker),
+  // and the first failure awaited fails the build.
+  const start = <J extends BuildJob>(job: J): Promise<ResultOf<J>> => {
+    const result = helper.run(job);
+    result.catch(() => undefined);
+    return result;
+  };
   const packed = sharePacked(input);
   const plan = planBuild(packed, { ...options, shared: true });
   const alloc = plan.alloc;
@@ -171,7 +179,7 @@ export async function buildDataParallel(
   let mid = 0;
   for (let seen = 0; mid < order.length && 2 * seen < directed; mid++)
     seen += gridEdgeStart[order[mid]! + 1]! - gridEdgeStart[order[mid]!]!;
-  const second = helper.run({
+  const second = start({
     type: 'edge-part',
     packed,
     territorial,
@@ -182,7 +190,7 @@ export async function buildDataParallel(
     gridEdges,
   });
   // Then the nearest-grid tree, which needs only the packed grids: it is made while this thread merges.
-  const nearest = helper.run({ type: 'nearest-tree', packed, territorial });
+  const nearest = start({ type: 'nearest-tree', packed, territorial });
   // The first part reserves room for the whole table, so the second is appended in place.
   const first = buildEdgePart(
     packed,
@@ -211,7 +219,7 @@ export async function buildDataParallel(
   const cells = alloc.int32(layout.cols * layout.rows);
   const half = Math.ceil(layout.rows / 2);
   const { count, geom, hx, owners } = edges;
-  const north = helper.run({
+  const north = start({
     type: 'raster-rows',
     layout,
     edges: { count, geom, hx, owners },
