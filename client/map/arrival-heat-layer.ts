@@ -55,6 +55,12 @@ export function refreshHeatWeights(
   return moved;
 }
 
+/**
+ * After a zoom, deck.gl re-aggregates the heatmap over the new view only this long after the camera
+ * stopped, and draws the result on the next frame; the map must be repainted then (see map-controller).
+ */
+export const heatDebounceMs = 500;
+
 export function arrivalHeatLayer(
   heat: HeatData,
   weightsRev: number,
@@ -79,6 +85,7 @@ export function arrivalHeatLayer(
     radiusPixels: 40 * k,
     intensity: 1.2,
     threshold: 0.04,
+    debounceTimeout: heatDebounceMs,
     colorRange: [
       [37, 52, 148],
       [44, 127, 184],

@@ -14,7 +14,13 @@ import {
   type Hover,
   type Mode,
 } from '../state/store.ts';
-import { arrivalHeatLayer, gridHeatPoints, refreshHeatWeights, type HeatData } from './arrival-heat-layer.ts';
+import {
+  arrivalHeatLayer,
+  gridHeatPoints,
+  heatDebounceMs,
+  refreshHeatWeights,
+  type HeatData,
+} from './arrival-heat-layer.ts';
 import { addBasemap, basemapSource } from './basemap.ts';
 import { addBoundaryLayers, setBoundariesVisible, setBoundaryScale } from './boundary-layer.ts';
 import {
@@ -78,6 +84,7 @@ export class MapController {
   private flashQueue = new Set<number>();
   private flashUntil = new Map<number, number>();
   private flashTimer = 0;
+  private heatRepaint = 0;
   private lastFlashTick = -Infinity;
   private hoveredGrid: number | null = null;
   private selectedGrid: number | null = null;
@@ -148,7 +155,16 @@ export class MapController {
       if (this.ready) this.renderDeck(useConsole.getState());
     });
     this.map.on('idle', () => this.idleCount++);
-    this.map.on('moveend', () => this.moveListeners.forEach((listener) => listener()));
+    this.map.on('moveend', () => {
+      this.moveListeners.forEach((listener) => listener());
+      // The heatmap's aggregation over the new view lands after its debounce; without a frame after it,
+      // a still map (a wall between tour stops) kept the heat of the old view's bounds, cut off by a
+      // straight line where the old view ended.
+      if (useConsole.getState().layers.heat) {
+        window.clearTimeout(this.heatRepaint);
+        this.heatRepaint = window.setTimeout(() => this.map.triggerRepaint(), heatDebounceMs + 50);
+      }
+    });
     this.map.on('zoomend', () => {
       const detailed = this.map.getZoom() >= villageCheckpointZoom;
       if (detailed !== this.detailed) {
@@ -167,6 +183,7 @@ export class MapController {
     cancelAnimationFrame(this.hoverFrame);
     cancelAnimationFrame(this.statusFrame);
     window.clearTimeout(this.flashTimer);
+    window.clearTimeout(this.heatRepaint);
     this.map.removeControl(this.overlay);
     this.overlay.finalize();
     this.map.remove();
