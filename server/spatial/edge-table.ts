@@ -84,6 +84,15 @@ export interface EdgePart {
   bbox: Float64Array;
 }
 
+/**
+ * Room for the unique edges of `directed` directed edges: in a tiling almost every edge is shared, so
+ * about half are unique; a part that needs more grows (fresh memory costs page faults, so don't
+ * over-allocate).
+ */
+export function tableCapacity(directed: number): number {
+  return Math.min(directed, Math.ceil(directed * 0.55) + 1024);
+}
+
 export function buildEdgePart(
   packed: PackedGrids,
   territorial: Int32Array,
@@ -99,9 +108,7 @@ export function buildEdgePart(
   const { gridPartStart, partRingStart, ringVertexStart, coords } = packed;
   let directed = 0;
   for (let i = from; i < to; i++) directed += gridEdgeStart[order[i]! + 1]! - gridEdgeStart[order[i]!]!;
-  // In a tiling almost every edge is shared, so about half the directed edges are unique: size for
-  // that and grow if the input is not a tiling (fresh memory costs page faults, so don't over-allocate).
-  let capacity = Math.max(1, capacityHint ?? Math.min(directed, Math.ceil(directed * 0.55) + 1024));
+  let capacity = Math.max(1, capacityHint ?? tableCapacity(directed));
   let geom = alloc.float64(4 * capacity);
   let hxs = alloc.float64(capacity);
   let owners = alloc.int32(2 * capacity);

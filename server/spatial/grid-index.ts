@@ -338,13 +338,17 @@ export function planBuild(packed: PackedGrids, options: GridIndexOptions): Build
     (packed.kinds[g] === TERRITORIAL ? territorialIndex : sectorIndex).push(g);
   }
   const shared = options.shared === true;
+  const alloc = shared ? sharedArrays : heapArrays;
   return {
-    tIndex: Int32Array.from(territorialIndex),
-    tIds: Int32Array.from(territorialIndex, (g) => packed.ids[g]!),
+    tIndex: moveTo(alloc, Int32Array.from(territorialIndex)),
+    tIds: moveTo(
+      alloc,
+      Int32Array.from(territorialIndex, (g) => packed.ids[g]!),
+    ),
     tCodes: territorialIndex.map((g) => packed.codes[g]!),
     sectorIndex,
     shared,
-    alloc: shared ? sharedArrays : heapArrays,
+    alloc,
   };
 }
 

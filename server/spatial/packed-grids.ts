@@ -1,5 +1,6 @@
 // Grid input as the spatial engine accepts it, and its packed form: flat typed arrays that can be
 // transferred to a worker thread without structured-cloning millions of nested coordinate arrays.
+import { moveTo, sharedArrays } from './typed-memory.ts';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import type { GridKind } from '../../shared/domain.ts';
 
@@ -243,12 +244,7 @@ export function packedTransferables(packed: PackedGrids): ArrayBuffer[] {
 
 /** The same grids with every array in SharedArrayBuffers (the input itself when it already is). */
 export function sharePacked(packed: PackedGrids): PackedGrids {
-  const share = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
-    if (a.buffer instanceof SharedArrayBuffer) return a;
-    const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-    copy.set(a as never);
-    return copy;
-  };
+  const share = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => moveTo(sharedArrays, a);
   return {
     ids: share(packed.ids),
     kinds: share(packed.kinds),

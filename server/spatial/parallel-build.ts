@@ -17,6 +17,7 @@ import {
   finishEdgeTable,
   mergeEdgeParts,
   sweepOrder,
+  tableCapacity,
   type EdgePart,
   type EdgeTable,
 } from './edge-table.ts';
@@ -167,9 +168,7 @@ export async function buildDataParallel(
   };
   const packed = sharePacked(input);
   const plan = planBuild(packed, { ...options, shared: true });
-  const alloc = plan.alloc;
-  const territorial = moveTo(alloc, plan.tIndex);
-  const ids = moveTo(alloc, plan.tIds);
+  const { alloc, tIndex: territorial, tIds: ids } = plan;
   const order = moveTo(alloc, sweepOrder(packed, territorial));
   const gridEdgeStart = edgeSlots(packed, territorial, alloc);
   const directed = gridEdgeStart[territorial.length]!;
@@ -201,7 +200,7 @@ export async function buildDataParallel(
     gridEdgeStart,
     gridEdges,
     alloc,
-    Math.min(directed, Math.ceil(directed * 0.55) + 1024),
+    tableCapacity(directed),
   );
   const merged = mergeEdgeParts(
     first,
@@ -231,5 +230,5 @@ export async function buildDataParallel(
   const south = rasterRows(layout, edges, ids, cells, 0, half, alloc);
   const raster = finishCellRaster(layout, cells, [south, await north], edges, ids, options, alloc);
   const tree = await nearest;
-  return assembleData(packed, revision, { ...plan, tIndex: territorial, tIds: ids }, edges, raster, tree);
+  return assembleData(packed, revision, plan, edges, raster, tree);
 }

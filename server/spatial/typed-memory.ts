@@ -24,11 +24,14 @@ export const sharedArrays: ArrayAllocator = {
 };
 
 /** The same values in memory from `allocator` (the array itself when it already lives there). */
-export function moveTo<T extends Float64Array | Int32Array>(allocator: ArrayAllocator, array: T): T {
+export function moveTo<T extends Float64Array | Int32Array | Uint8Array>(
+  allocator: ArrayAllocator,
+  array: T,
+): T {
   if (!allocator.shared || array.buffer instanceof SharedArrayBuffer) return array;
-  const copy = (
-    array instanceof Float64Array ? allocator.float64(array.length) : allocator.int32(array.length)
-  ) as T;
+  const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(
+    new SharedArrayBuffer(array.byteLength),
+  );
   copy.set(array as never);
   return copy;
 }
